@@ -1,0 +1,112 @@
+"""Command line: the notebooks' main job without a browser.
+
+    python -m rnnlib train dinos                 # train a character RNN on the dinosaur names
+    python -m rnnlib sample -n 10 --prefix tyr   # sample names from the trained model
+
+``train`` takes a corpus name (see ``python -m rnnlib train --help``) or a path to a text file
+with one name per line.  Errors in the input print one line and exit with status 2.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from . import datasets
+from .errors import RnnlibError
+
+DEFAULT_MODEL = Path("runs") / "dinos.npz"
+
+
+def _load_names(corpus):
+    from .text import split_names
+
+    path = Path(corpus)
+    if corpus not in datasets.available() and path.is_file():
+        return split_names(path.read_text(encoding="utf-8").lower())
+    return split_names(datasets.load_text(corpus))
+
+
+def cmd_train(args):
+    from .text import train_val_split
+    from .train import TrainConfig, train
+
+    names = _load_names(args.corpus)
+    train_names, val_names = train_val_split(names, args.val_fraction, seed=args.seed)
+    config = TrainConfig(
+        hidden_size=args.hidden,
+        batch_size=args.batch_size,
+        steps=args.steps,
+        optimizer=args.optimizer,
+        learning_rate=args.lr,
+        seed=args.seed,
+        dtype=args.dtype,
+    )
+    print(f"{len(train_names)} training names, {len(val_names)} held out; saving the best model to {args.out}")
+    model, history = train(train_names, val_names, config, checkpoint=args.out, progress=not args.quiet, corpus=args.corpus)
+    if history.interrupted:
+        print(f"interrupted after {history.step[-1] if history.step else 0} steps; the best model so far is kept")
+    print(f"best validation loss {history.best_val_loss:.4f} nats/char at step {history.best_step}; model in {args.out}")
+    return 0
+
+
+def cmd_sample(args):
+    from .io import load_model
+    from .sampling import mark_known, sample_names
+
+    model = load_model(args.model)
+    names = sample_names(
+        model, n=args.n, temperature=args.temperature, top_k=args.top_k,
+        prefix=args.prefix, max_length=args.max_length, seed=args.seed,
+    )
+    known = set()
+    corpus = model.config.get("corpus")
+    if corpus:
+        try:
+            known = set(_load_names(corpus))
+        except RnnlibError:
+            pass  # marking is a nicety; sampling works without the corpus
+    for name, seen in zip(names, mark_known(names, known)):
+        print(name.capitalize() + ("   (in the training data)" if seen else ""))
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m rnnlib", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("train", help="train a character RNN on names, keeping the best model")
+    t.add_argument("corpus", help=f"corpus name ({', '.join(datasets.available())}) or a text file, one name per line")
+    t.add_argument("--out", type=Path, default=DEFAULT_MODEL, help="model file to write (default: %(default)s)")
+    t.add_argument("--hidden", type=int, default=50, help="hidden units (default: %(default)s)")
+    t.add_argument("--batch-size", type=int, default=32, help="names per step (default: %(default)s)")
+    t.add_argument("--steps", type=int, default=1500, help="optimizer steps (default: %(default)s)")
+    t.add_argument("--optimizer", choices=["adam", "sgd"], default="adam")
+    t.add_argument("--lr", type=float, default=0.005, help="learning rate (default: %(default)s)")
+    t.add_argument("--val-fraction", type=float, default=0.1, help="share of names held out (default: %(default)s)")
+    t.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.set_defaults(func=cmd_train)
+
+    s = sub.add_parser("sample", help="sample names from a trained model")
+    s.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="model file (default: %(default)s)")
+    s.add_argument("-n", type=int, default=10, help="how many names (default: %(default)s)")
+    s.add_argument("--temperature", type=float, default=1.0)
+    s.add_argument("--top-k", type=int, default=None)
+    s.add_argument("--prefix", default="", help="every name starts with this")
+    s.add_argument("--max-length", type=int, default=50)
+    s.add_argument("--seed", type=int, default=None, help="fix for repeatable names")
+    s.set_defaults(func=cmd_sample)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RnnlibError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Saving and loading models without pickle.
+
+A model file is a NumPy ``.npz`` archive holding
+
+* one array per parameter, under ``param/<name>``, and
+* ``meta``: a 0-d unicode array with JSON text: format tag and version, the vocabulary, the config.
+
+It is read back with ``np.load(..., allow_pickle=False)``, so a file can never run code.  Writes
+go to a temporary file in the same folder that is then renamed over the target (``os.replace`` is
+atomic on one filesystem): a crash or Ctrl-C mid-save leaves the previous file intact, never a
+half-written one.
+"""
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from .checks import check_finite
+from .errors import ModelFileError, RnnlibError
+from .model import CharModel
+from .text import CharVocab
+
+FORMAT = "rnnlib-model"
+VERSION = 1
+
+
+def save_model(model, path):
+    """Write ``model`` (a CharModel) to ``path`` atomically.  Returns the Path written."""
+    path = Path(path)
+    if path.suffix != ".npz":
+        raise ModelFileError(f"model files end in .npz, got {path.name!r}")
+    meta = {"format": FORMAT, "version": VERSION, "chars": model.vocab.chars, "config": model.config}
+    try:
+        text = json.dumps(meta)
+    except TypeError as e:
+        raise ModelFileError(f"model config must be JSON-serialisable: {e}") from None
+    arrays = {f"param/{k}": np.asarray(v) for k, v in model.parameters.items()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz.tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, meta=np.array(text), **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_model(path, expect_vocab=None):
+    """Read a model file written by ``save_model``.
+
+    expect_vocab: optional CharVocab; a file built on a different vocabulary is refused.
+    Raises ModelFileError naming the problem for a missing, corrupt, foreign or inconsistent file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f"no model file at {path}")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            files = {k: archive[k] for k in archive.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
+        raise ModelFileError(f"{path} is not a readable rnnlib model file ({e})") from None
+    if "meta" not in files:
+        raise ModelFileError(f"{path} has no 'meta' entry: not an rnnlib model file")
+    try:
+        meta = json.loads(str(files.pop("meta")))
+    except (json.JSONDecodeError, TypeError) as e:
+        raise ModelFileError(f"{path}: its 'meta' entry is not valid JSON ({e})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ModelFileError(f"{path} is not an rnnlib model file (format tag {meta.get('format') if isinstance(meta, dict) else None!r})")
+    if meta.get("version") != VERSION:
+        raise ModelFileError(f"{path} has model format version {meta.get('version')}, this rnnlib reads {VERSION}")
+    try:
+        vocab = CharVocab(meta["chars"])
+    except (KeyError, RnnlibError) as e:
+        raise ModelFileError(f"{path}: bad vocabulary in model file ({e})") from None
+    if expect_vocab is not None and vocab != expect_vocab:
+        raise ModelFileError(f"{path} was trained on vocabulary {''.join(vocab.chars)!r}, expected {''.join(expect_vocab.chars)!r}")
+    parameters = {k[len("param/"):]: v for k, v in files.items() if k.startswith("param/")}
+    _check_parameters(parameters, len(vocab), path)
+    return CharModel(parameters, vocab, meta.get("config", {}))
+
+
+def _check_parameters(parameters, vocab_size, path):
+    """Every parameter present, finite, and of shapes consistent with each other and the vocab."""
+    from .lm import PARAM_NAMES
+
+    missing = [k for k in PARAM_NAMES if k not in parameters]
+    if missing:
+        raise ModelFileError(f"{path} lacks parameters {missing}")
+    n_a = parameters["Waa"].shape[0] if parameters["Waa"].ndim == 2 else -1
+    want = {"Wax": (n_a, vocab_size), "Waa": (n_a, n_a), "Wya": (vocab_size, n_a), "b": (n_a, 1), "by": (vocab_size, 1)}
+    for name, shape in want.items():
+        if parameters[name].shape != shape:
+            raise ModelFileError(f"{path}: parameter {name} has shape {parameters[name].shape}, expected {shape} for a vocabulary of {vocab_size}")
+        if not np.issubdtype(parameters[name].dtype, np.floating):
+            raise ModelFileError(f"{path}: parameter {name} has dtype {parameters[name].dtype}, expected floats")
+        try:
+            check_finite(name, parameters[name], str(path))
+        except RnnlibError as e:
+            raise ModelFileError(str(e)) from None

@@ -1,0 +1,59 @@
+"""The matplotlib figures the notebooks show.  Each function returns the Figure it drew."""
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def moving_average(values, window):
+    """Mean of each run of ``window`` consecutive values (length len(values) - window + 1)."""
+    values = np.asarray(values, dtype=np.float64)
+    window = max(1, min(window, len(values)))
+    c = np.cumsum(np.insert(values, 0, 0.0))
+    return (c[window:] - c[:-window]) / window
+
+
+def plot_clipping(runs, window=100):
+    """Two panels from ``experiments.clipping_experiment``: gradient norm (log scale) and loss."""
+    fig, (ax_norm, ax_loss) = plt.subplots(1, 2, figsize=(11, 3.8))
+    for label, run in runs.items():
+        steps = np.arange(len(run["grad_norm"]))
+        ax_norm.plot(steps, run["grad_norm"], lw=0.6, alpha=0.8, label=label)
+        smooth = moving_average(run["loss"], window)
+        ax_loss.plot(np.arange(len(smooth)) + window - 1, smooth, label=label)
+    ax_norm.set(yscale="log", xlabel="training step (one name each)", ylabel="gradient norm",
+                title="Gradient norm before clipping")
+    ax_loss.set(xlabel="training step (one name each)", ylabel=f"loss, nats/char (mean of {window})",
+                title="Training loss")
+    for ax in (ax_norm, ax_loss):
+        ax.legend()
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history, title="Fast trainer", ax=None):
+    """Training and validation loss (nats/char) against steps, the kept (best) model marked."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 4))
+    ax.plot(history.step, history.train_loss, label="training (mean since last point)")
+    ax.plot(history.step, history.val_loss, label="validation")
+    ax.axvline(history.best_step, color="gray", ls="--", lw=1,
+               label=f"best: {history.best_val_loss:.3f} at step {history.best_step}")
+    ax.set(xlabel="optimizer step", ylabel="loss (nats per character)", title=title)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_distributions(distributions, chars, title="Next-character probabilities"):
+    """Bar charts side by side: ``distributions`` maps a label (e.g. 'T = 0.5') to a (V,) array."""
+    fig, axes = plt.subplots(1, len(distributions), figsize=(4 * len(distributions), 3), sharey=True)
+    axes = np.atleast_1d(axes)
+    labels = [repr(c)[1:-1] for c in chars]  # show '\n' as \n
+    for ax, (label, p) in zip(axes, distributions.items()):
+        ax.bar(np.arange(len(p)), p)
+        ax.set_xticks(np.arange(len(p)), labels, fontsize=7)
+        ax.set_title(label)
+    axes[0].set_ylabel("probability")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
