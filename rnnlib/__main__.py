@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import datasets
-from .errors import RnnlibError
+from .errors import CorpusError, ModelFileError, RnnlibError
 
 DEFAULT_MODEL = Path("runs") / "dinos.npz"
 
@@ -21,7 +21,10 @@ def _load_names(corpus):
 
     path = Path(corpus)
     if corpus not in datasets.available() and path.is_file():
-        return split_names(path.read_text(encoding="utf-8").lower())
+        try:
+            return split_names(path.read_text(encoding="utf-8").lower())
+        except UnicodeDecodeError as e:
+            raise CorpusError(f"{path} is not UTF-8 text ({e.reason} at byte {e.start})") from None
     return split_names(datasets.load_text(corpus))
 
 
@@ -29,6 +32,8 @@ def cmd_train(args):
     from .text import train_val_split
     from .train import TrainConfig, train
 
+    if args.out.suffix != ".npz":  # refuse before training, not at the first checkpoint
+        raise ModelFileError(f"model files end in .npz, got {str(args.out)!r}")
     names = _load_names(args.corpus)
     train_names, val_names = train_val_split(names, args.val_fraction, seed=args.seed)
     config = TrainConfig(

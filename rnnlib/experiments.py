@@ -2,20 +2,24 @@
 import numpy as np
 
 from . import lm
+from .errors import CorpusError
 from .optim import clip_by_value, global_norm
 from .text import names_to_batch
 
 
-def clipping_experiment(names, vocab, steps=2000, learning_rate=0.05, recurrent_scale=4.0,
-                        clip_value=5.0, hidden_size=50, seed=0):
+def clipping_experiment(names, vocab, steps=2000, learning_rate=0.03, recurrent_scale=4.0,
+                        clip_value=1.0, hidden_size=50, seed=0):
     """Train the same RNN twice, one name per step with plain SGD like the course: once with the
     gradients clipped element-wise at ``clip_value`` and once without.
 
     The recurrent weights start ``recurrent_scale`` times larger than usual, the setting in which
-    gradients explode.  Returns {"not clipped": run, "clipped": run}, each run a dict of float64
+    gradients explode.  With the defaults the outcome is the same for every seed we tried (0, 1, 2):
+    without clipping the loss ends higher than it started; with clipping it keeps falling.  Returns {"not clipped": run, "clipped": run}, each run a dict of float64
     arrays of length ``steps``: ``loss`` (nats per character of that step's name) and ``grad_norm``
     (global gradient norm before clipping).
     """
+    if not names:
+        raise CorpusError("clipping_experiment: no names to train on")
     runs = {}
     for label, clip in (("not clipped", None), ("clipped", clip_value)):
         params = lm.init_parameters(len(vocab), hidden_size, seed=seed, dtype=np.float64)

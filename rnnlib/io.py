@@ -35,21 +35,31 @@ def save_model(model, path):
     meta = {"format": FORMAT, "version": VERSION, "chars": model.vocab.chars, "config": model.config}
     try:
         text = json.dumps(meta)
-    except TypeError as e:
+    except (TypeError, ValueError) as e:  # ValueError: a config that contains itself
         raise ModelFileError(f"model config must be JSON-serialisable: {e}") from None
     arrays = {f"param/{k}": np.asarray(v) for k, v in model.parameters.items()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz.tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz.tmp", dir=path.parent)
+    except OSError as e:
+        raise ModelFileError(f"cannot write a model file in {path.parent}: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, meta=np.array(text), **arrays)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; a model file is not secret
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def load_model(path, expect_vocab=None):
@@ -61,6 +71,8 @@ def load_model(path, expect_vocab=None):
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"no model file at {path}")
+    if not zipfile.is_zipfile(path):  # checked first: numpy would blame "pickled data" for any non-zip
+        raise ModelFileError(f"{path} is not an rnnlib model file (not an .npz archive)")
     try:
         with np.load(path, allow_pickle=False) as archive:
             files = {k: archive[k] for k in archive.files}
@@ -78,8 +90,10 @@ def load_model(path, expect_vocab=None):
         raise ModelFileError(f"{path} has model format version {meta.get('version')}, this rnnlib reads {VERSION}")
     try:
         vocab = CharVocab(meta["chars"])
-    except (KeyError, RnnlibError) as e:
+    except (KeyError, TypeError, RnnlibError) as e:
         raise ModelFileError(f"{path}: bad vocabulary in model file ({e})") from None
+    if not isinstance(meta.get("config", {}), dict):
+        raise ModelFileError(f"{path}: the model's config should be a JSON object, got {type(meta['config']).__name__}")
     if expect_vocab is not None and vocab != expect_vocab:
         raise ModelFileError(f"{path} was trained on vocabulary {''.join(vocab.chars)!r}, expected {''.join(expect_vocab.chars)!r}")
     parameters = {k[len("param/"):]: v for k, v in files.items() if k.startswith("param/")}

@@ -1,4 +1,9 @@
-"""The matplotlib figures the notebooks show.  Each function returns the Figure it drew."""
+"""The matplotlib figures the notebooks show.
+
+Each function returns the Figure it drew and removes it from pyplot's list of open figures, so a
+notebook shows it exactly once, as the cell's value (end a cell with the call, no semicolon),
+whatever inline-backend hooks the kernel or a test runner such as nbval has installed.
+"""
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -6,9 +11,16 @@ import numpy as np
 def moving_average(values, window):
     """Mean of each run of ``window`` consecutive values (length len(values) - window + 1)."""
     values = np.asarray(values, dtype=np.float64)
-    window = max(1, min(window, len(values)))
-    c = np.cumsum(np.insert(values, 0, 0.0))
-    return (c[window:] - c[:-window]) / window
+    if values.size == 0:
+        return values
+    window = effective_window(window, len(values))
+    # a direct sum per window, not differences of a running sum: one inf must not poison the rest
+    return np.convolve(values, np.full(window, 1.0 / window), mode="valid")
+
+
+def effective_window(window, n):
+    """The window ``moving_average`` really uses for ``n`` values: between 1 and n."""
+    return max(1, min(window, n))
 
 
 def plot_clipping(runs, window=100):
@@ -18,7 +30,8 @@ def plot_clipping(runs, window=100):
         steps = np.arange(len(run["grad_norm"]))
         ax_norm.plot(steps, run["grad_norm"], lw=0.6, alpha=0.8, label=label)
         smooth = moving_average(run["loss"], window)
-        ax_loss.plot(np.arange(len(smooth)) + window - 1, smooth, label=label)
+        used = effective_window(window, len(run["loss"]))
+        ax_loss.plot(np.arange(len(smooth)) + used - 1, smooth, label=label)
     ax_norm.set(yscale="log", xlabel="training step (one name each)", ylabel="gradient norm",
                 title="Gradient norm before clipping")
     ax_loss.set(xlabel="training step (one name each)", ylabel=f"loss, nats/char (mean of {window})",
@@ -27,11 +40,13 @@ def plot_clipping(runs, window=100):
         ax.legend()
         ax.grid(alpha=0.3)
     fig.tight_layout()
+    plt.close(fig)
     return fig
 
 
 def plot_history(history, title="Fast trainer", ax=None):
     """Training and validation loss (nats/char) against steps, the kept (best) model marked."""
+    caller_ax = ax
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 4))
     ax.plot(history.step, history.train_loss, label="training (mean since last point)")
     ax.plot(history.step, history.val_loss, label="validation")
@@ -41,6 +56,8 @@ def plot_history(history, title="Fast trainer", ax=None):
     ax.legend()
     ax.grid(alpha=0.3)
     fig.tight_layout()
+    if caller_ax is None:  # never close a figure the caller passed in
+        plt.close(fig)
     return fig
 
 
@@ -56,4 +73,5 @@ def plot_distributions(distributions, chars, title="Next-character probabilities
     axes[0].set_ylabel("probability")
     fig.suptitle(title)
     fig.tight_layout()
+    plt.close(fig)
     return fig

@@ -104,12 +104,16 @@ def pad_ids(sequences, end_id):
 def train_val_split(items, val_fraction=0.1, seed=0):
     """Shuffle ``items`` with ``np.random.default_rng(seed)`` and hold out ``val_fraction`` of them.
 
-    Returns (train, val) lists; val has round(len * val_fraction) items (at least 1 when the
-    fraction is positive and there are 2+ items).
+    Repeated items are kept once (first occurrence), so nothing is in both sets: the dinosaur list
+    names 11 dinosaurs twice, and a held-out name the model trained on would flatter it.
+    Returns (train, val) lists; val has round(len * val_fraction) distinct items (at least 1 when
+    the fraction is positive and there are 2+ items).
     """
     if not 0 <= val_fraction < 1:
         raise CorpusError(f"val_fraction must be in [0, 1), got {val_fraction}")
-    items = list(items)
+    if not (isinstance(seed, (int, np.integer)) and seed >= 0):
+        raise CorpusError(f"seed must be a whole number >= 0, got {seed!r}")
+    items = list(dict.fromkeys(items))
     order = np.random.default_rng(seed).permutation(len(items))
     n_val = int(round(len(items) * val_fraction))
     if val_fraction > 0 and len(items) >= 2:

@@ -53,6 +53,8 @@ class TrainConfig:
             problems.append(f"learning_rate must be a positive number, got {self.learning_rate}")
         if self.clip != "none" and not self.clip_threshold > 0:
             problems.append(f"clip_threshold must be positive, got {self.clip_threshold}")
+        if not (isinstance(self.seed, (int, np.integer)) and self.seed >= 0):
+            problems.append(f"seed must be a whole number >= 0, got {self.seed!r}")
         if self.dtype not in ("float32", "float64"):
             problems.append(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
         if problems:

@@ -113,3 +113,10 @@ def test_train_val_split_bad_fraction(fraction):
 def test_train_val_split_nothing_left():
     with pytest.raises(CorpusError):
         train_val_split([], 0.1)
+
+
+def test_train_val_split_drops_duplicates_so_sets_are_disjoint():
+    items = ["rex", "ali", "rex", "bo", "cy", "ali", "dee", "eve", "fay", "gus"]
+    train, val = train_val_split(items, 0.3, seed=1)
+    assert not set(train) & set(val)
+    assert sorted(train + val) == sorted(set(items))

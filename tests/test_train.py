@@ -1,0 +1,351 @@
+"""Tests for rnnlib.train: it learns, keeps the best model (in memory and on disk), is repeatable,
+honours its settings, survives Ctrl-C and refuses divergence and bad input with rnnlib errors.
+The corpus is 40 distinct made-up names built from five syllables, so a tiny RNN learns it in a few dozen
+steps."""
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+import rnnlib.train
+from rnnlib import lm
+from rnnlib.errors import CorpusError, TrainingDiverged, VocabularyError
+from rnnlib.io import load_model
+from rnnlib.model import CharModel
+from rnnlib.text import CharVocab, names_to_batch
+from rnnlib.train import History, TrainConfig, evaluate, train
+
+SYLLABLES = ["ba", "ko", "ri", "tu", "me"]
+NAMES = ["".join(p) + "x" for p in itertools.product(SYLLABLES, repeat=3)][::3][:40]  # 40 distinct
+TRAIN, VAL = NAMES[:32], NAMES[32:]
+
+
+def small(**overrides):
+    settings = dict(hidden_size=12, batch_size=8, steps=40, eval_every=10, learning_rate=0.02, seed=0)
+    settings.update(overrides)
+    return TrainConfig(**settings)
+
+
+def run(config=None, train_names=TRAIN, val_names=VAL, **kwargs):
+    return train(train_names, val_names, config or small(), progress=False, **kwargs)
+
+
+def val_loss_of(model, val_names=VAL):
+    return evaluate(model.parameters, *names_to_batch(val_names, model.vocab))
+
+
+def same_parameters(a, b):
+    return set(a) == set(b) and all(a[k].dtype == b[k].dtype and a[k].tobytes() == b[k].tobytes() for k in a)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    return run(small(steps=60))
+
+
+# ----------------------------------------------------------------------------------------------
+# Learning and bookkeeping
+
+
+def test_validation_loss_goes_down(trained):
+    model, history = trained
+    assert isinstance(model, CharModel) and isinstance(history, History)
+    assert history.val_loss[-1] < 0.7 * history.val_loss[0]
+    assert history.train_loss[-1] < history.train_loss[0]
+    # Better than guessing uniformly among the vocabulary.
+    assert history.best_val_loss < math.log(len(model.vocab)) * 0.5
+    assert not history.interrupted
+
+
+def test_history_is_consistent(trained):
+    model, history = trained
+    n = len(history.step)
+    assert n == 6
+    assert len(history.train_loss) == len(history.val_loss) == len(history.seconds) == n
+    assert history.step == [10, 20, 30, 40, 50, 60]
+    assert all(np.isfinite(history.train_loss)) and all(np.isfinite(history.val_loss))
+    assert all(b >= a for a, b in zip(history.seconds, history.seconds[1:]))
+    assert history.best_val_loss == min(history.val_loss)
+    assert history.best_step == history.step[int(np.argmin(history.val_loss))]
+
+
+def test_last_step_is_always_evaluated():
+    _, history = run(small(steps=25))
+    assert history.step == [10, 20, 25]
+
+
+def test_returned_model_is_the_best(trained):
+    model, history = trained
+    assert val_loss_of(model) == pytest.approx(history.best_val_loss, rel=1e-6, abs=0)
+    assert model.config["best_step"] == history.best_step
+    assert model.config["best_val_loss"] == history.best_val_loss
+
+
+def test_returned_model_is_the_best_when_validation_gets_worse(monkeypatch, tmp_path):
+    """Script the validation losses so the best comes in the middle; the model (and the checkpoint)
+    must be the parameters of that evaluation, not the last ones."""
+    scripted = iter([3.0, 1.0, 2.0, 4.0])
+    snapshots = []
+
+    def fake_evaluate(parameters, X, Y):
+        snapshots.append({k: v.copy() for k, v in parameters.items()})
+        return next(scripted)
+
+    monkeypatch.setattr(rnnlib.train, "evaluate", fake_evaluate)
+    ckpt = tmp_path / "best.npz"
+    model, history = run(small(steps=40), checkpoint=ckpt)
+    assert history.val_loss == [3.0, 1.0, 2.0, 4.0]
+    assert history.best_step == 20 and history.best_val_loss == 1.0
+    assert same_parameters(model.parameters, snapshots[1])
+    assert not same_parameters(model.parameters, snapshots[3])
+    assert same_parameters(load_model(ckpt).parameters, snapshots[1])
+
+
+def test_model_config_records_the_run(trained):
+    model, _ = trained
+    cfg = model.config
+    assert cfg["cell"] == "rnn"
+    assert cfg["n_train"] == len(TRAIN) and cfg["n_val"] == len(VAL)
+    assert cfg["train"]["hidden_size"] == 12 and cfg["train"]["steps"] == 60
+    assert model.hidden_size == 12
+    assert model.vocab.chars[0] == "\n"
+    assert set("".join(NAMES)) <= set(model.vocab.chars)
+
+
+def test_without_validation_names_the_last_model_is_kept():
+    model, history = run(small(steps=30), val_names=[])
+    assert history.step == [10, 20, 30]
+    assert all(math.isnan(v) for v in history.val_loss)
+    assert history.best_step == 30
+    assert model.config["n_val"] == 0
+
+
+def test_explicit_vocab_is_used():
+    vocab = CharVocab("\nabcdefghijklmnopqrstuvwxyz")
+    model, _ = run(small(steps=10), vocab=vocab)
+    assert model.vocab == vocab
+    assert model.parameters["Wax"].shape == (12, 27)
+
+
+# ----------------------------------------------------------------------------------------------
+# Repeatability and dtype
+
+
+def test_same_seed_same_result():
+    a, ha = run(small(steps=20))
+    b, hb = run(small(steps=20))
+    assert same_parameters(a.parameters, b.parameters)
+    assert ha.val_loss == hb.val_loss and ha.train_loss == hb.train_loss
+
+
+def test_different_seed_different_result():
+    a, _ = run(small(steps=20, seed=0))
+    b, _ = run(small(steps=20, seed=1))
+    assert not same_parameters(a.parameters, b.parameters)
+
+
+def test_training_does_not_touch_global_random_state():
+    np.random.seed(123)
+    expected = np.random.random()
+    np.random.seed(123)
+    run(small(steps=10))
+    assert np.random.random() == expected
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_dtype_is_honoured(dtype):
+    model, history = run(small(steps=20, dtype=dtype))
+    assert model.dtype == np.dtype(dtype)
+    assert all(v.dtype == np.dtype(dtype) for v in model.parameters.values())
+    assert model.config["train"]["dtype"] == dtype
+    assert all(isinstance(v, float) for v in history.val_loss + history.train_loss)
+
+
+def test_float32_and_float64_learn_alike():
+    _, h32 = run(small(steps=30, dtype="float32"))
+    _, h64 = run(small(steps=30, dtype="float64"))
+    assert h32.val_loss[-1] == pytest.approx(h64.val_loss[-1], rel=0.05)
+
+
+# ----------------------------------------------------------------------------------------------
+# Optimizers and clipping
+
+
+def test_sgd_learns():
+    _, history = run(small(steps=60, optimizer="sgd", learning_rate=0.5))
+    assert history.val_loss[-1] < 0.75 * history.val_loss[0]
+
+
+@pytest.mark.parametrize("clip", ["norm", "none", "value"])
+def test_clip_modes_run_and_learn(clip):
+    model, history = run(small(steps=40, clip=clip, clip_threshold=1.0))
+    assert all(np.isfinite(history.val_loss))
+    assert history.val_loss[-1] < history.val_loss[0]
+    assert model.config["train"]["clip"] == clip
+
+
+def test_clip_modes_change_the_updates():
+    """With a small threshold each clipping mode changes training; 'none' ignores the threshold."""
+    cfg = dict(steps=10, clip_threshold=0.01)
+    models = {c: run(small(clip=c, **cfg))[0] for c in ("none", "value", "norm")}
+    assert not same_parameters(models["none"].parameters, models["value"].parameters)
+    assert not same_parameters(models["none"].parameters, models["norm"].parameters)
+    assert not same_parameters(models["value"].parameters, models["norm"].parameters)
+    loose = run(small(clip="none", steps=10, clip_threshold=1e6))[0]
+    assert same_parameters(models["none"].parameters, loose.parameters)
+
+
+# ----------------------------------------------------------------------------------------------
+# Checkpoints, Ctrl-C and divergence
+
+
+def test_checkpoint_holds_the_best_model(tmp_path):
+    ckpt = tmp_path / "runs" / "best.npz"
+    model, history = run(small(steps=40), checkpoint=ckpt)
+    assert ckpt.is_file()
+    saved = load_model(ckpt, expect_vocab=model.vocab)
+    assert same_parameters(saved.parameters, model.parameters)
+    assert saved.config["best_step"] == history.best_step
+    assert saved.config["best_val_loss"] == pytest.approx(history.best_val_loss)
+    assert sorted(p.name for p in ckpt.parent.iterdir()) == ["best.npz"]
+
+
+def test_keyboard_interrupt_in_callback_returns_what_it_has(tmp_path):
+    ckpt = tmp_path / "best.npz"
+    calls = []
+
+    def on_eval(history):
+        calls.append(list(history.step))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    model, history = run(small(steps=100), checkpoint=ckpt, on_eval=on_eval)
+    assert history.interrupted
+    assert calls == [[10], [10, 20]]
+    assert history.step == [10, 20]
+    assert history.best_step in (10, 20)
+    saved = load_model(ckpt)
+    assert same_parameters(saved.parameters, model.parameters)
+    assert val_loss_of(saved) == pytest.approx(history.best_val_loss, rel=1e-6)
+
+
+def test_keyboard_interrupt_mid_step(monkeypatch, tmp_path):
+    """Ctrl-C inside a training step (not at an evaluation) also returns the best model so far."""
+    real_forward = lm.forward
+    count = {"n": 0}
+
+    def forward(parameters, X, Y, a0=None):
+        count["n"] += 1
+        if count["n"] == 15:  # steps 1-10, the evaluation at 10, steps 11-13, then step 14
+            raise KeyboardInterrupt
+        return real_forward(parameters, X, Y, a0)
+
+    monkeypatch.setattr(rnnlib.train.lm, "forward", forward)
+    ckpt = tmp_path / "best.npz"
+    model, history = run(small(steps=40), checkpoint=ckpt)
+    monkeypatch.undo()
+    assert history.interrupted and history.step == [10] and history.best_step == 10
+    assert same_parameters(load_model(ckpt).parameters, model.parameters)
+
+
+def test_nan_loss_raises_and_keeps_checkpoint(monkeypatch, tmp_path):
+    real_forward = lm.forward
+    count = {"n": 0}
+
+    def forward(parameters, X, Y, a0=None):
+        count["n"] += 1
+        loss_sum, n, cache = real_forward(parameters, X, Y, a0)
+        if count["n"] >= 13:  # steps 1-10 and the evaluation at step 10 are real; step 11 is call 12
+            return float("nan"), n, cache
+        return loss_sum, n, cache
+
+    monkeypatch.setattr(rnnlib.train.lm, "forward", forward)
+    ckpt = tmp_path / "best.npz"
+    with pytest.raises(TrainingDiverged) as info:
+        run(small(steps=40), checkpoint=ckpt)
+    monkeypatch.undo()
+    message = str(info.value)
+    assert "nan" in message and "step 12" in message
+    assert "learning_rate" in message and str(ckpt) in message
+    saved = load_model(ckpt)
+    assert saved.config["best_step"] == 10
+    assert val_loss_of(saved) == pytest.approx(saved.config["best_val_loss"], rel=1e-6)
+
+
+def test_huge_learning_rate_diverges(tmp_path):
+    ckpt = tmp_path / "best.npz"
+    with np.errstate(all="ignore"), pytest.raises(TrainingDiverged, match="learning_rate"):
+        run(small(steps=200, eval_every=1, learning_rate=1e6, clip="none", optimizer="sgd"), checkpoint=ckpt)
+    if ckpt.exists():  # written before the blow-up: still a valid model file
+        load_model(ckpt)
+
+
+def test_training_diverged_is_a_runtime_error():
+    assert issubclass(TrainingDiverged, RuntimeError)
+
+
+# ----------------------------------------------------------------------------------------------
+# Bad input
+
+
+@pytest.mark.parametrize(
+    "setting, value",
+    [
+        ("hidden_size", 0),
+        ("batch_size", 0),
+        ("steps", 0),
+        ("eval_every", 0),
+        ("optimizer", "rmsprop"),
+        ("clip", "foo"),
+        ("learning_rate", 0),
+        ("learning_rate", -0.1),
+        ("learning_rate", float("nan")),
+        ("learning_rate", float("inf")),
+        ("clip_threshold", 0),
+        ("dtype", "float16"),
+    ],
+)
+def test_bad_setting_is_named(setting, value):
+    config = small(**{setting: value})
+    with pytest.raises(CorpusError, match=setting):
+        config.check()
+    with pytest.raises(CorpusError, match=setting):
+        run(config)
+
+
+def test_all_bad_settings_are_listed():
+    with pytest.raises(CorpusError) as info:
+        TrainConfig(hidden_size=0, optimizer="rmsprop").check()
+    assert "hidden_size" in str(info.value) and "optimizer" in str(info.value)
+
+
+def test_clip_threshold_is_ignored_without_clipping():
+    small(clip="none", clip_threshold=0).check()
+
+
+def test_default_config_is_valid():
+    TrainConfig().check()
+
+
+def test_empty_training_names():
+    with pytest.raises(CorpusError, match="no training names"):
+        run(train_names=[])
+
+
+def test_val_char_missing_from_given_vocab():
+    vocab = CharVocab(sorted(set("".join(TRAIN) + "\n")))
+    with pytest.raises(VocabularyError, match="q"):
+        run(small(steps=5), val_names=["baqx"], vocab=vocab)
+
+
+def test_train_char_missing_from_given_vocab():
+    vocab = CharVocab("\nabkmoirtu")  # no 'e' or 'x'
+    with pytest.raises(VocabularyError):
+        run(small(steps=5), vocab=vocab)
+
+
+def test_vocab_without_newline():
+    vocab = CharVocab(sorted(set("".join(NAMES))))
+    with pytest.raises(VocabularyError):
+        run(small(steps=5), vocab=vocab)
