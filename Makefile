@@ -28,8 +28,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name rnnlib --display-name "Python (rnnlib)" $(KERNEL_ENV)
 	touch $@
 
+# Token authentication stays on: open the URL with ?token=... that JupyterLab prints.
+# Jupyter refuses to start as root unless told; containers and CI machines often are root.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: venv
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
 # The nbval step is skipped while notebooks/ holds no notebook (pytest would exit 5: nothing collected).
 test: venv

@@ -36,7 +36,7 @@ from rnnlib import lm  # noqa: E402
 from rnnlib.course import initialize_parameters, optimize  # noqa: E402
 from rnnlib.datasets import load_text  # noqa: E402
 from rnnlib.text import CharVocab, names_to_batch, pad_ids, split_names, train_val_split  # noqa: E402
-from rnnlib.train import TrainConfig, _batches, evaluate, train  # noqa: E402
+from rnnlib.train import TrainConfig, shuffled_batches, evaluate, train  # noqa: E402
 
 HIDDEN = 50
 TARGET_SOONER = 50.0  # the fast trainer should reach the course loop's final val loss >= 50x sooner
@@ -319,7 +319,7 @@ class TorchTrainer:
         trainable = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = torch.optim.Adam(trainable, lr=settings.learning_rate)
         self.trainable = trainable
-        self.batches = _batches([data.vocab.encode(n) for n in data.train_names], settings.batch_size,
+        self.batches = shuffled_batches([data.vocab.encode(n) for n in data.train_names], settings.batch_size,
                                 np.random.default_rng(seed))
 
     def step(self):

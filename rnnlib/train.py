@@ -107,7 +107,7 @@ def train(train_names, val_names, config=None, vocab=None, checkpoint=None, prog
     meta = {"cell": "rnn", "corpus": corpus, "train": asdict(config), "n_train": len(train_names), "n_val": len(val_names)}
     history = History()
     best = CharModel({k: v.copy() for k, v in params.items()}, vocab, meta)
-    batches = _batches(train_ids, config.batch_size, rng)
+    batches = shuffled_batches(train_ids, config.batch_size, rng)
     recent, start = [], time.perf_counter()
     bar = tqdm(total=config.steps, disable=not progress, desc="training", unit="step")
     try:
@@ -158,7 +158,7 @@ def _record(history, step, train_loss, val_loss, seconds):
     history.seconds.append(seconds)
 
 
-def _batches(sequences, batch_size, rng):
+def shuffled_batches(sequences, batch_size, rng):
     """Endless mini-batches: each epoch visits every sequence once, in a fresh random order."""
     n = len(sequences)
     while True:
