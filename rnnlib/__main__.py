@@ -38,6 +38,9 @@ def cmd_train(args):
     train_names, val_names = train_val_split(names, args.val_fraction, seed=args.seed)
     config = TrainConfig(
         hidden_size=args.hidden,
+        cell=args.cell,
+        layers=args.layers,
+        dropout=args.dropout,
         batch_size=args.batch_size,
         steps=args.steps,
         optimizer=args.optimizer,
@@ -70,7 +73,8 @@ def cmd_sample(args):
         except RnnlibError:
             pass  # marking is a nicety; sampling works without the corpus
     for name, seen in zip(names, mark_known(names, known)):
-        print(name.capitalize() + ("   (in the training data)" if seen else ""))
+        shown = name.capitalize() if name else "(empty name)"  # the model ended the name at once
+        print(shown + ("   (in the training data)" if seen else ""))
     return 0
 
 
@@ -81,7 +85,10 @@ def build_parser():
     t = sub.add_parser("train", help="train a character RNN on names, keeping the best model")
     t.add_argument("corpus", help=f"corpus name ({', '.join(datasets.available())}) or a text file, one name per line")
     t.add_argument("--out", type=Path, default=DEFAULT_MODEL, help="model file to write (default: %(default)s)")
-    t.add_argument("--hidden", type=int, default=50, help="hidden units (default: %(default)s)")
+    t.add_argument("--hidden", type=int, default=50, help="hidden units per layer (default: %(default)s)")
+    t.add_argument("--cell", choices=["rnn", "gru", "lstm"], default="rnn", help="recurrent cell (default: %(default)s)")
+    t.add_argument("--layers", type=int, default=1, help="stacked recurrent layers (default: %(default)s)")
+    t.add_argument("--dropout", type=float, default=0.0, help="dropout on layer outputs while training (default: %(default)s)")
     t.add_argument("--batch-size", type=int, default=32, help="names per step (default: %(default)s)")
     t.add_argument("--steps", type=int, default=1500, help="optimizer steps (default: %(default)s)")
     t.add_argument("--optimizer", choices=["adam", "sgd"], default="adam")

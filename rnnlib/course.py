@@ -116,8 +116,9 @@ def rnn_lm_backward(X, Y, parameters, cache):
     Returns (gradients, a) where ``a[t]`` is the hidden state (n_a, 1) after step t and ``a[-1]`` a0.
     """
     gradients, _ = lm.backward(cache)
-    states = cache[4]
-    a = {t - 1: states[:, t] for t in range(states.shape[1])}
+    a = {-1: cache["state0"][0][0]}
+    H = lm.hidden_states(cache)
+    a.update({t: H[:, t] for t in range(H.shape[1])})
     return gradients, a
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from .checks import check_finite
 from .errors import ModelFileError, RnnlibError
-from .model import CharModel
+from .model import LanguageModel
 from .text import CharVocab
 
 FORMAT = "rnnlib-model"
@@ -28,7 +28,7 @@ VERSION = 1
 
 
 def save_model(model, path):
-    """Write ``model`` (a CharModel) to ``path`` atomically.  Returns the Path written."""
+    """Write ``model`` (a LanguageModel) to ``path`` atomically.  Returns the Path written."""
     path = Path(path)
     if path.suffix != ".npz":
         raise ModelFileError(f"model files end in .npz, got {path.name!r}")
@@ -98,21 +98,34 @@ def load_model(path, expect_vocab=None):
         raise ModelFileError(f"{path} was trained on vocabulary {''.join(vocab.chars)!r}, expected {''.join(expect_vocab.chars)!r}")
     parameters = {k[len("param/"):]: v for k, v in files.items() if k.startswith("param/")}
     _check_parameters(parameters, len(vocab), path)
-    return CharModel(parameters, vocab, meta.get("config", {}))
+    return LanguageModel(parameters, vocab, meta.get("config", {}))
 
 
 def _check_parameters(parameters, vocab_size, path):
     """Every parameter present, finite, and of shapes consistent with each other and the vocab."""
-    from .lm import PARAM_NAMES
+    from .lm import describe, layer_names
 
-    missing = [k for k in PARAM_NAMES if k not in parameters]
+    if "Waa" not in parameters:
+        raise ModelFileError(f"{path} lacks parameters ['Waa']")
+    try:
+        cell, layers, n_a = describe(parameters)
+    except RnnlibError as e:
+        raise ModelFileError(f"{path}: {e}") from None
+    G = parameters["Waa"].shape[0] // n_a
+    want = {"Wya": (vocab_size, n_a), "by": (vocab_size, 1)}
+    for k in range(1, layers + 1):
+        Wx, Wh, b = layer_names(k)
+        want.update({Wx: (G * n_a, vocab_size if k == 1 else n_a), Wh: (G * n_a, n_a), b: (G * n_a, 1)})
+    missing = [k for k in want if k not in parameters]
     if missing:
         raise ModelFileError(f"{path} lacks parameters {missing}")
-    n_a = parameters["Waa"].shape[0] if parameters["Waa"].ndim == 2 else -1
-    want = {"Wax": (n_a, vocab_size), "Waa": (n_a, n_a), "Wya": (vocab_size, n_a), "b": (n_a, 1), "by": (vocab_size, 1)}
+    extra = sorted(set(parameters) - set(want))
+    if extra:
+        raise ModelFileError(f"{path} has unexpected parameters {extra} for a {layers}-layer {cell}")
     for name, shape in want.items():
         if parameters[name].shape != shape:
-            raise ModelFileError(f"{path}: parameter {name} has shape {parameters[name].shape}, expected {shape} for a vocabulary of {vocab_size}")
+            raise ModelFileError(f"{path}: parameter {name} has shape {parameters[name].shape}, expected {shape} "
+                                 f"for a {layers}-layer {cell} over a vocabulary of {vocab_size}")
         if not np.issubdtype(parameters[name].dtype, np.floating):
             raise ModelFileError(f"{path}: parameter {name} has dtype {parameters[name].dtype}, expected floats")
         try:

@@ -1,8 +1,10 @@
-"""A character (or word) language model on the RNN cell: the one forward/backward both the course's
-``optimize`` (one name, ``m = 1``) and the fast trainer (a padded batch, ``m = 32``...) call.
+"""A character (or word) language model: stacked recurrent layers and a softmax, the one
+forward/backward that the course's ``optimize`` (one name, ``m = 1``), the fast trainer (a padded
+batch, ``m = 32``) and the samplers all call.
 
-Inputs are integer ids rather than one-hot vectors: ``Wax @ one_hot(i)`` is column ``i`` of ``Wax``,
-so the input projection of every time step is a single gather, done before the time loop.
+Inputs are integer ids rather than one-hot vectors: ``Wax @ one_hot(i)`` is column ``i`` of
+``Wax``, so the first layer's input projection for every time step is a single gather, done before
+the time loop.
 
 Conventions
 -----------
@@ -11,45 +13,88 @@ Conventions
 * ``Y``: (T, m) int target ids; ``-1`` marks padding: that position adds nothing to the loss or the
   gradients.  Padding must come after a sequence's last real target (post-padding), so padded
   steps never feed gradient back into real ones.
-* Parameters use the Dinosaur Island names: ``Wax (n_a, V)``, ``Waa (n_a, n_a)``, ``Wya (V, n_a)``,
-  ``b (n_a, 1)``, ``by (V, 1)``; gradients the same names with a ``d`` in front.
-* Internally hidden states are stored hidden-major, ``(n_a, T, m)``: one time step is an
-  ``(n_a, m)`` slice that BLAS reads in place, and all steps flatten to ``(n_a, T*m)`` without a
-  copy for the output layer and the weight gradients.
+* Parameters: layer 1 is ``Wax (G*n_a, V)``, ``Waa (G*n_a, n_a)``, ``b (G*n_a, 1)``; layer k >= 2
+  is ``Wax{k} (G*n_a, n_a)``, ``Waa{k}``, ``b{k}``; the output is ``Wya (V, n_a)``, ``by (V, 1)``.
+  ``G`` is the cell's number of gate blocks (RNN 1, GRU 3, LSTM 4), so the dict describes itself:
+  a one-layer RNN's dict is exactly Dinosaur Island's ``Wax, Waa, Wya, b, by``.  Gradients use the
+  same names with a ``d`` in front.
+* State: one tuple of ``(n_a, m)`` arrays per layer, ``(a,)`` or ``(a, c)`` for the LSTM.  For a
+  one-layer RNN or GRU a plain ``(n_a, m)`` array may stand for it, and is given back the same way.
+* Dropout (training only) is applied to every layer's outputs, i.e. between layers and before the
+  softmax, never on the recurrent connections; it needs ``rng``, a ``np.random.Generator``.
 """
 import numpy as np
 
-from .cells.rnn import rnn_step_backward, rnn_step_forward
 from .checks import get_params, raise_shape
 from .errors import ShapeError, VocabularyError
 from .functional import softmax
+from .layers import CELL_BY_GATES, CELLS, layer_backward, layer_forward
 
-PARAM_NAMES = ("Wax", "Waa", "Wya", "b", "by")
+PARAM_NAMES = ("Wax", "Waa", "Wya", "b", "by")  # a one-layer model's parameters
 
 
-def init_parameters(vocab_size, n_a, seed=0, dtype=np.float32):
+def layer_names(k):
+    """The names of layer k's parameters (k counts from 1): ('Wax', 'Waa', 'b') or ('Wax2', ...)."""
+    suffix = "" if k == 1 else str(k)
+    return f"Wax{suffix}", f"Waa{suffix}", f"b{suffix}"
+
+
+def describe(parameters):
+    """(cell name, number of layers, n_a) read off a parameters dict; ShapeError if it is not one."""
+    Waa = get_params(parameters, ("Waa",), "lm")[0]
+    if Waa.ndim != 2 or Waa.shape[1] == 0 or Waa.shape[0] % Waa.shape[1]:
+        raise ShapeError(f"lm: Waa has shape {Waa.shape}; expected (gates * n_a, n_a)")
+    gates, n_a = Waa.shape[0] // Waa.shape[1], Waa.shape[1]
+    if gates not in CELL_BY_GATES:
+        raise ShapeError(f"lm: Waa has {gates} gate blocks; rnn has 1, gru 3, lstm 4")
+    layers = 1
+    while layer_names(layers + 1)[1] in parameters:
+        layers += 1
+    return CELL_BY_GATES[gates].name, layers, n_a
+
+
+def init_parameters(vocab_size, n_a, seed=0, dtype=np.float32, cell="rnn", layers=1, forget_bias=1.0):
     """Random parameters for the trainer (not the course's 0.01 scale, which learns slowly).
 
-    Weights are drawn N(0, 1/fan_in) from ``np.random.default_rng(seed)``, except the recurrent
-    ``Waa`` at half that scale, which gave a lower best validation loss on the dinosaur names in a
-    small sweep (hidden 50, Adam 0.005, four seeds).  Biases are zero.
-    Returns a dict with the Dinosaur Island keys and shapes (see the module docstring).
+    Weights are drawn N(0, 1/fan_in) from ``np.random.default_rng(seed)``; a one-hot input's
+    column is a whole pre-activation, so layer 1's ``Wax`` is N(0, 1).  The RNN's recurrent weights
+    start at half that scale, which gave a lower best validation loss on the dinosaur names in a
+    small sweep (hidden 50, Adam 0.005, four seeds).  Biases are zero, except the LSTM's forget
+    gate, which starts at ``forget_bias`` so the cell remembers by default (Jozefowicz et al. 2015).
+    Returns a dict with the names in the module docstring.
     """
-    if vocab_size < 2 or n_a < 1:
-        raise ShapeError(f"init_parameters: need vocab_size >= 2 and n_a >= 1, got {vocab_size}, {n_a}")
+    if vocab_size < 2 or n_a < 1 or layers < 1:
+        raise ShapeError(f"init_parameters: need vocab_size >= 2, n_a >= 1, layers >= 1; got {vocab_size}, {n_a}, {layers}")
+    if cell not in CELLS:
+        raise ShapeError(f"init_parameters: cell must be one of {sorted(CELLS)}, got {cell!r}")
+    G = CELLS[cell].gates
     rng = np.random.default_rng(seed)
     dtype = np.dtype(dtype).type
+    recurrent_scale = dtype(0.5 if cell == "rnn" else 1.0)
 
     def draw(rows, cols, fan_in):
         return (rng.standard_normal((rows, cols)) / np.sqrt(fan_in)).astype(dtype)
 
-    return {
-        "Wax": draw(n_a, vocab_size, 1.0),  # one-hot input: a column is the whole pre-activation
-        "Waa": draw(n_a, n_a, n_a) * dtype(0.5),
-        "Wya": draw(vocab_size, n_a, n_a),
-        "b": np.zeros((n_a, 1), dtype),
-        "by": np.zeros((vocab_size, 1), dtype),
-    }
+    # Draw order (layer 1, output, deeper layers) keeps one-layer models identical to before.
+    params = {"Wax": draw(G * n_a, vocab_size, 1.0), "Waa": draw(G * n_a, n_a, n_a) * recurrent_scale}
+    params["Wya"] = draw(vocab_size, n_a, n_a)
+    for k in range(1, layers + 1):
+        Wx, Wh, b = layer_names(k)
+        if k > 1:
+            params[Wx] = draw(G * n_a, n_a, n_a)
+            params[Wh] = draw(G * n_a, n_a, n_a) * recurrent_scale
+        params[b] = np.zeros((G * n_a, 1), dtype)
+        if cell == "lstm":
+            params[b][:n_a] = forget_bias  # gate order: forget, update, candidate, output
+    params["by"] = np.zeros((vocab_size, 1), dtype)
+    return {k: params[k] for k in _ordered_names(layers)}
+
+
+def _ordered_names(layers):
+    names = ["Wax", "Waa", "Wya", "b", "by"]
+    for k in range(2, layers + 1):
+        names += list(layer_names(k))
+    return names
 
 
 def check_ids(name, ids, vocab_size, allow_minus_one, where):
@@ -68,61 +113,117 @@ def check_ids(name, ids, vocab_size, allow_minus_one, where):
     return ids
 
 
-def forward(parameters, X, Y, a0=None):
+def zero_state(parameters, m):
+    """The all-zero starting state for a batch of m: a list with one tuple per layer."""
+    cell, layers, n_a = describe(parameters)
+    dtype = parameters["Waa"].dtype
+    return [tuple(np.zeros((n_a, m), dtype) for _ in range(CELLS[cell].n_states)) for _ in range(layers)]
+
+
+def _as_layers(state, parameters, m):
+    """(list of per-layer state tuples, whether the caller used the plain-array shorthand)."""
+    if state is None:
+        return zero_state(parameters, m), _plain_ok(parameters)
+    if isinstance(state, np.ndarray):
+        if not _plain_ok(parameters):
+            raise ShapeError("lm: a plain array state only fits a one-layer RNN or GRU; pass one tuple per layer")
+        return [(state,)], True
+    return [tuple(s) for s in state], False
+
+
+def _plain_ok(parameters):
+    cell, layers, _ = describe(parameters)
+    return layers == 1 and CELLS[cell].n_states == 1
+
+
+def _as_given(layer_states, plain):
+    return layer_states[0][0] if plain else layer_states
+
+
+def forward(parameters, X, Y, state=None, dropout=0.0, rng=None):
     """Forward pass and summed cross-entropy.
 
-    X, Y: (T, m) int ids (see module docstring); a0: (n_a, m) or None for zeros.
+    X, Y: (T, m) int ids (see module docstring); state: starting state or None for zeros
+    (the old name ``a0`` still works positionally); dropout, rng: see module docstring.
     Returns (loss_sum, count, cache): the sum of -log p(target) over real (non-padding) positions,
     how many positions that is, and what ``backward`` needs.  Mean loss per character is
     ``loss_sum / count`` (nats).
     """
-    Wax, Waa, Wya, b, by = get_params(parameters, PARAM_NAMES, "lm.forward")
-    n_a, V = Wax.shape
+    cell_name, layers, n_a = describe(parameters)
+    cell = CELLS[cell_name]
+    Wya, by, Wax = get_params(parameters, ("Wya", "by", "Wax"), "lm.forward")
+    V = Wax.shape[1]
     X = check_ids("X", X, V, True, "lm.forward")
     Y = check_ids("Y", Y, V, True, "lm.forward")
     if X.shape != Y.shape:
         raise ShapeError(f"lm.forward: X has shape {X.shape} but Y has shape {Y.shape}")
+    if dropout and rng is None:
+        raise ShapeError("lm.forward: dropout needs rng, a np.random.Generator")
     T, m = X.shape
-    A = np.empty((n_a, T + 1, m), dtype=Waa.dtype)  # A[:, t+1] is a<t>; A[:, 0] is a0
-    A[:, 0] = 0.0 if a0 is None else a0
-    xw = Wax[:, X] * (X >= 0) + b[:, :, None]  # (n_a, T, m); id -1 -> zero input
-    for t in range(T):
-        A[:, t + 1] = rnn_step_forward(xw[:, t], A[:, t], Waa)
-    H = A[:, 1:].reshape(n_a, T * m)
-    P = softmax(Wya @ H + by)  # (V, T*m)
+    states, plain = _as_layers(state, parameters, m)
+    if len(states) != layers:
+        raise ShapeError(f"lm.forward: state has {len(states)} layers, the model has {layers}")
+
+    xw = Wax[:, X] * (X >= 0) + parameters["b"][:, :, None]  # (G*n_a, T, m); id -1 -> zero input
+    layer_caches, finals = [], []
+    for k in range(1, layers + 1):
+        Wx, Wh, b = (parameters[n] for n in layer_names(k))
+        if k > 1:
+            xw = (Wx @ inputs.reshape(n_a, T * m) + b).reshape(-1, T, m)
+        H, final, caches = layer_forward(cell, xw, states[k - 1], Wh)
+        mask = None
+        if dropout:
+            keep = 1.0 - dropout
+            mask = (rng.random(H.shape) < keep).astype(H.dtype) / H.dtype.type(keep)
+            H_out = H * mask
+        else:
+            H_out = H
+        layer_caches.append((caches, mask, inputs if k > 1 else None, H))
+        finals.append(final)
+        inputs = H_out
+
+    out = inputs.reshape(n_a, T * m)
+    P = softmax(Wya @ out + by)  # (V, T*m)
     y = Y.reshape(-1)
     real = np.flatnonzero(y >= 0)
     loss_sum = float(-np.log(P[y[real], real]).sum())
-    cache = (parameters, X, y, real, A, P)
+    cache = {"parameters": parameters, "cell": cell, "X": X, "y": y, "real": real, "P": P, "out": out,
+             "layers": layer_caches, "final": finals, "plain": plain, "state0": states, "shape": (T, m)}
     return loss_sum, len(real), cache
 
 
 def backward(cache, da_last=None):
     """Gradients of ``forward``'s loss_sum.
 
-    da_last: optional (n_a, m) gradient arriving on the final hidden state (zero by default).
-    Returns (grads, da0): grads has dWax, dWaa, dWya, db, dby (parameter shapes); da0 (n_a, m).
+    da_last: optional gradient arriving on the final state (same form as the state), zero by default.
+    Returns (grads, dstate0): grads has a ``d``-name for every parameter; dstate0 is the gradient on
+    the starting state, in the form the state was given.
     """
-    parameters, X, y, real, A, P = cache
-    Waa, Wya = parameters["Waa"], parameters["Wya"]
-    n_a, T1, m = A.shape
-    T = T1 - 1
+    parameters, cell, (T, m) = cache["parameters"], cache["cell"], cache["shape"]
+    y, real, P, out = cache["y"], cache["real"], cache["P"], cache["out"]
+    layers = len(cache["layers"])
+    n_a = out.shape[0]
     dZ = P.copy()
     dZ[y[real], real] -= 1.0  # d(-log softmax)/dz = p - onehot(target)
     if len(real) < len(y):
         dZ[:, y < 0] = 0.0  # padding contributes nothing
-    H = A[:, 1:].reshape(n_a, T * m)
-    grads = {"dWya": dZ @ H.T, "dby": dZ.sum(axis=1, keepdims=True)}
-    dH = (Wya.T @ dZ).reshape(n_a, T, m)
-    dXW = np.empty((n_a, T, m), dtype=A.dtype)  # d loss / d pre-activation, every step
-    da = np.zeros((n_a, m), dtype=A.dtype) if da_last is None else da_last
-    for t in reversed(range(T)):
-        dXW[:, t], da = rnn_step_backward(dH[:, t] + da, A[:, t + 1], Waa)
-    flat = dXW.reshape(n_a, T * m)
-    grads["dWaa"] = flat @ A[:, :-1].reshape(n_a, T * m).T
-    grads["db"] = flat.sum(axis=1, keepdims=True)
-    grads["dWax"] = scatter_columns(flat, X.reshape(-1), parameters["Wax"].shape[1])
-    return grads, da
+    grads = {"dWya": dZ @ out.T, "dby": dZ.sum(axis=1, keepdims=True)}
+    d_inputs = (parameters["Wya"].T @ dZ).reshape(n_a, T, m)
+    dlast = [None] * layers if da_last is None else _as_layers(da_last, parameters, m)[0]
+    dstate0 = [None] * layers
+    for k in range(layers, 0, -1):
+        caches, mask, inputs, _ = cache["layers"][k - 1]
+        Wx, Wh, b = layer_names(k)
+        dH = d_inputs * mask if mask is not None else d_inputs
+        dXW, grads["d" + Wh], dstate0[k - 1] = layer_backward(cell, dH, dlast[k - 1], caches, parameters[Wh])
+        flat = dXW.reshape(-1, T * m)
+        grads["d" + b] = flat.sum(axis=1, keepdims=True)
+        if k > 1:
+            grads["d" + Wx] = flat @ inputs.reshape(n_a, T * m).T
+            d_inputs = (parameters[Wx].T @ flat).reshape(n_a, T, m)
+        else:
+            grads["dWax"] = scatter_columns(flat, cache["X"].reshape(-1), parameters["Wax"].shape[1])
+    return grads, _as_given(dstate0, cache["plain"])
 
 
 def scatter_columns(values, ids, n_columns):
@@ -137,22 +238,31 @@ def scatter_columns(values, ids, n_columns):
 
 
 def final_state(cache):
-    """The hidden state after the last step, (n_a, m): carry it into the next chunk of text."""
-    return cache[4][:, -1].copy()
+    """The state after the last step (same form as given): carry it into the next chunk of text."""
+    return _as_given([tuple(s.copy() for s in f) for f in cache["final"]], cache["plain"])
 
 
 def hidden_states(cache):
-    """All hidden states a<0> ... a<T-1> as (n_a, T, m) (a view into the cache)."""
-    return cache[4][:, 1:]
+    """The last layer's outputs a<0> ... a<T-1> as (n_a, T, m), before dropout (a view)."""
+    return cache["layers"][-1][3]
 
 
-def step(parameters, ids, a_prev):
-    """One generation step: feed ids (m,) (-1 = zero input) and get the next-character scores.
+def step(parameters, ids, state):
+    """One generation step: feed ids (m,) (-1 = zero input) and get the next-id scores.
 
-    a_prev: (n_a, m).  Returns (logits (V, m), a_next (n_a, m)); softmax(logits) is the
-    distribution over the next id.  Samplers call this in their loop.
+    state: as in ``forward`` (a plain (n_a, m) array for a one-layer RNN/GRU).
+    Returns (logits (V, m), new state in the same form); softmax(logits) is the distribution.
     """
-    Wax, Waa, Wya, b, by = (parameters[k] for k in PARAM_NAMES)
+    cell_name, layers, n_a = describe(parameters)
+    cell = CELLS[cell_name]
     ids = np.asarray(ids)
-    a_next = rnn_step_forward(Wax[:, ids] * (ids >= 0) + b, a_prev, Waa)
-    return Wya @ a_next + by, a_next
+    states, plain = _as_layers(state, parameters, len(ids))
+    x = parameters["Wax"][:, ids] * (ids >= 0) + parameters["b"]
+    new = []
+    for k in range(1, layers + 1):
+        Wx, Wh, b = (parameters[n] for n in layer_names(k))
+        if k > 1:
+            x = Wx @ new[-1][0] + b
+        s, _ = cell.step(x, states[k - 1], Wh)
+        new.append(s)
+    return parameters["Wya"] @ new[-1][0] + parameters["by"], _as_given(new, plain)

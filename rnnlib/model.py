@@ -3,16 +3,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .lm import describe
 from .text import CharVocab
 
 
 @dataclass
-class CharModel:
-    """A character-level language model.
+class LanguageModel:
+    """A language model over characters (or words).
 
-    parameters: dict of arrays with the Dinosaur Island keys (``rnnlib.lm.PARAM_NAMES``), so it
-        can be handed to the course's ``sample`` as well as to ``rnnlib.sampling``.
-    vocab: the CharVocab the ids refer to.
+    parameters: dict of arrays named as in ``rnnlib.lm`` (cell type and depth are read off their
+        shapes).  A one-layer RNN's dict has exactly the Dinosaur Island keys, so it can be handed
+        to the course's ``sample`` as well as to ``rnnlib.sampling``.
+    vocab: the vocabulary the ids refer to (a CharVocab for character models).
     config: JSON-serialisable facts: cell type, hidden size, dtype, corpus, training settings,
         best validation loss ...  Saved with the model.
     """
@@ -23,7 +25,15 @@ class CharModel:
 
     @property
     def hidden_size(self):
-        return self.parameters["Waa"].shape[0]
+        return self.parameters["Waa"].shape[1]
+
+    @property
+    def cell(self):
+        return describe(self.parameters)[0]
+
+    @property
+    def layers(self):
+        return describe(self.parameters)[1]
 
     @property
     def dtype(self):
@@ -31,4 +41,7 @@ class CharModel:
 
     def copy(self):
         """A deep copy of the parameters (the vocab and config are copied shallowly)."""
-        return CharModel({k: np.array(v) for k, v in self.parameters.items()}, self.vocab, dict(self.config))
+        return LanguageModel({k: np.array(v) for k, v in self.parameters.items()}, self.vocab, dict(self.config))
+
+
+CharModel = LanguageModel  # the name the character-level notebooks use; the same class

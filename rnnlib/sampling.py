@@ -131,10 +131,10 @@ def _draw(p, rng):
 def _feed_prefix(parameters, ids, m):
     """Start m names from zero input and zero state and teacher-force ``ids``.
 
-    Returns (logits (V, m), a (n_a, m)): the scores for the first character after the prefix.
+    Returns (logits (V, m), state): the scores for the first character after the prefix, and the
+    model's state (one tuple of (n_a, m) arrays per layer).
     """
-    Waa = parameters["Waa"]
-    a = np.zeros((Waa.shape[0], m), dtype=Waa.dtype)
+    a = lm.zero_state(parameters, m)
     logits, a = lm.step(parameters, np.full(m, -1, dtype=np.int64), a)
     for i in ids:
         logits, a = lm.step(parameters, np.full(m, i, dtype=np.int64), a)
@@ -148,7 +148,7 @@ def _feed_prefix(parameters, ids, m):
 def sample_names(model, n=10, temperature=1.0, top_k=None, prefix="", max_length=50, seed=None, rng=None):
     """Sample ``n`` names from a CharModel.
 
-    model: a ``rnnlib.model.CharModel``.
+    model: a ``rnnlib.model.LanguageModel`` (any cell type and depth).
     n: how many names (>= 1).
     temperature, top_k, prefix, max_length: see the module docstring.
     seed / rng: an int seed for ``np.random.default_rng``, or a Generator to draw from (not both).
@@ -178,7 +178,8 @@ def sample_names(model, n=10, temperature=1.0, top_k=None, prefix="", max_length
         new = _draw(probabilities(logits, temperature, top_k), rng)
         drawn[alive, t] = new
         going = new != end
-        alive, new, a = alive[going], new[going], a[:, going]
+        alive, new = alive[going], new[going]
+        a = [tuple(s[:, going] for s in layer) for layer in a]  # finished names leave the batch
         if t + 1 == steps or alive.size == 0:
             break
         logits, a = lm.step(model.parameters, new, a)

@@ -1,8 +1,16 @@
-"""The fast trainer: mini-batches of padded names through ``rnnlib.lm``, Adam or SGD, clipping,
-a held-out validation set, keep-best checkpoints and a loss history.
+"""The fast trainer: batches through ``rnnlib.lm``, Adam or SGD, clipping, a held-out validation
+set, keep-best checkpoints and a loss history.
 
-It runs the same forward/backward as the course's ``optimize``, with ``m`` names at a time instead
-of one, so a step costs a handful of matrix products per character position instead of per name.
+It runs the same forward/backward as the course's ``optimize``, with ``m`` sequences at a time
+instead of one, so a step costs a handful of matrix products per time step instead of per name.
+Two ways to cut text into batches:
+
+* ``train`` / ``train_sequences``: many short sequences (names, sentences), padded into batches;
+  every sequence starts from a zero state.
+* ``train_stream``: one long text (char-rnn style).  It is cut into ``batch_size`` parallel streams,
+  read ``seq_length`` characters at a time, and the hidden state is carried from one chunk to the
+  next while gradients stop at chunk boundaries (truncated backpropagation through time).  Each
+  step trains on ``batch_size * seq_length`` characters and no padding is wasted.
 """
 import math
 import time
@@ -14,7 +22,7 @@ from tqdm.auto import tqdm
 from . import lm
 from .errors import CorpusError, TrainingDiverged
 from .io import save_model
-from .model import CharModel
+from .model import LanguageModel
 from .optim import SGD, Adam, clip_by_global_norm, clip_by_value
 from .text import CharVocab, pad_ids
 
@@ -24,7 +32,12 @@ class TrainConfig:
     """Everything that decides a training run; saved into the model file's config."""
 
     hidden_size: int = 50
+    cell: str = "rnn"  # "rnn", "gru" or "lstm"
+    layers: int = 1
+    dropout: float = 0.0  # on every layer's outputs while training (between layers, before the softmax)
+    forget_bias: float = 1.0  # LSTM only: starting bias of the forget gate
     batch_size: int = 32
+    seq_length: int = 64  # train_stream only: characters per chunk
     steps: int = 2000
     optimizer: str = "adam"  # "adam" or "sgd"
     learning_rate: float = 0.005
@@ -39,6 +52,14 @@ class TrainConfig:
         problems = []
         if self.hidden_size < 1:
             problems.append(f"hidden_size must be >= 1, got {self.hidden_size}")
+        if self.cell not in ("rnn", "gru", "lstm"):
+            problems.append(f"cell must be 'rnn', 'gru' or 'lstm', got {self.cell!r}")
+        if self.layers < 1:
+            problems.append(f"layers must be >= 1, got {self.layers}")
+        if not 0 <= self.dropout < 1:
+            problems.append(f"dropout must be in [0, 1), got {self.dropout}")
+        if self.seq_length < 1:
+            problems.append(f"seq_length must be >= 1, got {self.seq_length}")
         if self.batch_size < 1:
             problems.append(f"batch_size must be >= 1, got {self.batch_size}")
         if self.steps < 1:
@@ -80,46 +101,130 @@ def evaluate(parameters, X, Y):
     return loss_sum / count
 
 
+def evaluate_stream(parameters, ids, streams=16, chunk=256):
+    """Mean loss in nats per character over a long text, reading it as ``streams`` parallel
+    streams with the state carried from chunk to chunk (each stream starts from a zero state)."""
+    data = _as_streams(ids, streams, "validation text")
+    state, loss_sum, count = None, 0.0, 0
+    for start in range(0, len(data) - 1, chunk):
+        X, Y = data[start : start + chunk], data[start + 1 : start + chunk + 1]
+        X = X[: len(Y)]
+        part, n, cache = lm.forward(parameters, X, Y, state)
+        state, loss_sum, count = lm.final_state(cache), loss_sum + part, count + n
+    return loss_sum / count
+
+
 def train(train_names, val_names, config=None, vocab=None, checkpoint=None, progress=True, on_eval=None, corpus=None):
-    """Train a character RNN on names (one string per name) and return the best model seen.
+    """Train a character model on names (one string per name) and return the best model seen.
 
     train_names, val_names: lists of strings.  val_names may be empty (then the last model is kept).
     config: TrainConfig.  vocab: CharVocab (default: the characters of all names plus '\\n').
     checkpoint: optional path; the best model so far is written there (atomically) at each
         improvement, so a crash or Ctrl-C leaves the last good model on disk.
     progress: show a tqdm bar.  on_eval: optional callback(history) after every evaluation
-        (the live training view uses it).
-    Returns (CharModel, History).  Ctrl-C stops training early and returns what it has.
+        (the live training view uses it).  corpus: the corpus's name, recorded in the model file.
+    Returns (LanguageModel, History).  Ctrl-C stops training early and returns what it has.
     Raises TrainingDiverged if the loss becomes NaN or infinite.
     """
-    config = config or TrainConfig()
-    config.check()
     if not train_names:
         raise CorpusError("no training names")
     vocab = vocab or CharVocab(sorted(set("".join(train_names) + "".join(val_names) + "\n")))
     end_id = int(vocab.encode("\n")[0])
-    train_ids = [vocab.encode(n) for n in train_names]
-    val_batch = pad_ids([vocab.encode(n) for n in val_names], end_id) if val_names else None
+    return train_sequences([vocab.encode(n) for n in train_names], [vocab.encode(n) for n in val_names],
+                           vocab, end_id, config, checkpoint, progress, on_eval, corpus)
 
+
+def train_sequences(train_seqs, val_seqs, vocab, end_id, config=None, checkpoint=None, progress=True,
+                    on_eval=None, corpus=None):
+    """``train`` for sequences already encoded: lists of int arrays (names, sentences...).
+
+    Each sequence is trained as X = [start, s1..sn], Y = [s1..sn, end_id] (``text.pad_ids``).
+    vocab: the vocabulary object saved with the model.  Other arguments and result as ``train``.
+    """
+    config = config or TrainConfig()
+    config.check()
+    if not train_seqs:
+        raise CorpusError("no training sequences")
     rng = np.random.default_rng(config.seed)
-    params = lm.init_parameters(len(vocab), config.hidden_size, config.seed, np.dtype(config.dtype))
+    val_batch = pad_ids(val_seqs, end_id) if val_seqs else None
+    batches = shuffled_batches(train_seqs, config.batch_size, rng)
+
+    def next_batch(state):
+        X, Y = pad_ids(next(batches), end_id)
+        return X, Y, None
+
+    def validate(params):
+        return evaluate(params, *val_batch) if val_batch else float("nan")
+
+    meta = {"n_train": len(train_seqs), "n_val": len(val_seqs)}
+    return _fit(next_batch, validate, vocab, config, rng, meta, corpus, checkpoint, progress, on_eval)
+
+
+def train_stream(train_ids, val_ids, vocab, config=None, checkpoint=None, progress=True, on_eval=None,
+                 corpus=None):
+    """Train on one long text with truncated BPTT, char-rnn style (see the module docstring).
+
+    train_ids, val_ids: 1-D int arrays (e.g. ``vocab.encode(text)``); val_ids may be empty.
+    An epoch ends when the streams run out; the state then starts again from zero.
+    Other arguments and result as ``train``; the validation loss is ``evaluate_stream``'s.
+    """
+    config = config or TrainConfig()
+    config.check()
+    rng = np.random.default_rng(config.seed)
+    data = _as_streams(train_ids, config.batch_size, "training text", min_length=config.seq_length + 1)
+    T = config.seq_length
+    position = [0]
+
+    def next_batch(state):
+        start = position[0]
+        if start + T + 1 > len(data):  # a new epoch: back to the beginning, from a zero state
+            start, state = 0, None
+        position[0] = start + T
+        return data[start : start + T], data[start + 1 : start + T + 1], state
+
+    val_ids = np.asarray(val_ids)
+
+    def validate(params):
+        return evaluate_stream(params, val_ids) if len(val_ids) > 1 else float("nan")
+
+    meta = {"n_train": int(len(train_ids)), "n_val": int(len(val_ids)), "stream": True}
+    return _fit(next_batch, validate, vocab, config, rng, meta, corpus, checkpoint, progress, on_eval)
+
+
+def _as_streams(ids, streams, what, min_length=2):
+    """Cut a 1-D id array into ``streams`` equal contiguous pieces, as columns of a (L, streams) array."""
+    ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+    streams = max(1, min(streams, len(ids) // min_length))
+    length = len(ids) // streams
+    if length < min_length:
+        raise CorpusError(f"the {what} has {len(ids)} tokens; it needs at least {min_length}")
+    return ids[: streams * length].reshape(streams, length).T
+
+
+def _fit(next_batch, validate, vocab, config, rng, meta, corpus, checkpoint, progress, on_eval):
+    """The loop both trainers share: step, clip, update, evaluate, keep the best, report."""
+    params = lm.init_parameters(len(vocab), config.hidden_size, config.seed, np.dtype(config.dtype),
+                                cell=config.cell, layers=config.layers, forget_bias=config.forget_bias)
     opt = Adam(config.learning_rate) if config.optimizer == "adam" else SGD(config.learning_rate)
-    meta = {"cell": "rnn", "corpus": corpus, "train": asdict(config), "n_train": len(train_names), "n_val": len(val_names)}
+    meta = {"cell": config.cell, "layers": config.layers, "corpus": corpus, "train": asdict(config), **meta}
     history = History()
-    best = CharModel({k: v.copy() for k, v in params.items()}, vocab, meta)
-    batches = shuffled_batches(train_ids, config.batch_size, rng)
-    recent, start = [], time.perf_counter()
+
+    def snapshot(**extra):
+        return LanguageModel({k: v.copy() for k, v in params.items()}, vocab, {**meta, **extra})
+
+    best, state, recent, start = snapshot(), None, [], time.perf_counter()
     bar = tqdm(total=config.steps, disable=not progress, desc="training", unit="step")
     try:
         for step in range(1, config.steps + 1):
-            X, Y = pad_ids(next(batches), end_id)
-            loss_sum, count, cache = lm.forward(params, X, Y)
+            X, Y, state = next_batch(state)
+            loss_sum, count, cache = lm.forward(params, X, Y, state, dropout=config.dropout, rng=rng)
             if not math.isfinite(loss_sum):
                 raise TrainingDiverged(
                     f"training loss became {loss_sum} at step {step}; try a smaller learning_rate "
                     f"(now {config.learning_rate}) or clipping; the best model so far is kept"
                     + (f" in {checkpoint}" if checkpoint else "")
                 )
+            state = lm.final_state(cache)  # used only by train_stream; gradients stop here
             grads, _ = lm.backward(cache)
             for g in grads.values():
                 g /= count  # gradients of the mean loss per character
@@ -131,13 +236,12 @@ def train(train_names, val_names, config=None, vocab=None, checkpoint=None, prog
             recent.append(loss_sum / count)
             bar.update(1)
             if step % config.eval_every == 0 or step == config.steps:
-                val = evaluate(params, *val_batch) if val_batch else float("nan")
+                val = validate(params)
                 _record(history, step, float(np.mean(recent)), val, time.perf_counter() - start)
                 recent = []
-                if not val_batch or val < history.best_val_loss:
+                if math.isnan(val) or val < history.best_val_loss:
                     history.best_step, history.best_val_loss = step, val
-                    best = CharModel({k: v.copy() for k, v in params.items()}, vocab, meta)
-                    best.config.update(best_step=step, best_val_loss=val)
+                    best = snapshot(best_step=step, best_val_loss=val)
                     if checkpoint:
                         save_model(best, checkpoint)
                 bar.set_postfix(train=f"{history.train_loss[-1]:.3f}", val=f"{val:.3f}")
@@ -147,7 +251,6 @@ def train(train_names, val_names, config=None, vocab=None, checkpoint=None, prog
         history.interrupted = True
     finally:
         bar.close()
-    best.config = dict(best.config)
     return best, history
 
 

@@ -69,7 +69,7 @@ def _record_parameters(monkeypatch):
     seen = []
     real = lm.forward
 
-    def forward(parameters, X, Y, a0=None):
+    def forward(parameters, X, Y, a0=None, **kwargs):
         seen.append({k: np.array(v) for k, v in parameters.items()})
         return real(parameters, X, Y, a0)
 

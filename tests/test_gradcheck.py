@@ -83,3 +83,13 @@ def test_check_gradients_restores_every_array():
 def test_weighted_loss():
     assert weighted_loss(np.array([1.0, 2.0]), np.array([3.0, -1.0])) == pytest.approx(1.0)
     assert isinstance(weighted_loss(np.ones((2, 2)), np.ones((2, 2))), float)
+
+
+def test_norm_relative_error_ignores_round_off_on_tiny_entries_but_not_real_errors():
+    from rnnlib.gradcheck import norm_relative_error
+
+    a = np.array([1.0, 2.0, 1e-5])
+    assert norm_relative_error(a, a + np.array([0, 0, 1e-10])) < 1e-9
+    assert relative_error(a, a + np.array([0, 0, 1e-10])) > 1e-6
+    assert norm_relative_error(a, a * np.array([1, 1.01, 1])) > 1e-3
+    assert norm_relative_error(np.zeros(2), np.zeros(2)) == 0.0

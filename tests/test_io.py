@@ -344,3 +344,28 @@ def test_circular_config_is_refused(tmp_path):
     config["self"] = config
     with pytest.raises(ModelFileError):
         save_model(make_model(config=config), tmp_path / "m.npz")
+
+
+@pytest.mark.parametrize("cell,layers", [("gru", 1), ("lstm", 2), ("rnn", 3)])
+def test_round_trip_of_gated_and_stacked_models(tmp_path, cell, layers):
+    params = lm.init_parameters(len(VOCAB), N_A, seed=4, cell=cell, layers=layers)
+    back = load_model(save_model(CharModel(params, VOCAB, {"cell": cell}), tmp_path / "m.npz"))
+    assert (back.cell, back.layers, back.hidden_size) == (cell, layers, N_A)
+    for k in params:
+        np.testing.assert_array_equal(back.parameters[k], params[k])
+
+
+def test_a_stacked_model_missing_its_second_layer_bias_is_refused(tmp_path):
+    params = lm.init_parameters(len(VOCAB), N_A, cell="lstm", layers=2)
+    del params["b2"]
+    path = save_model(CharModel(params, VOCAB), tmp_path / "m.npz")
+    with pytest.raises(ModelFileError, match="b2"):
+        load_model(path)
+
+
+def test_unexpected_extra_parameter_is_refused(tmp_path):
+    params = lm.init_parameters(len(VOCAB), N_A)
+    params["Wextra"] = np.zeros((2, 2), np.float32)
+    path = save_model(CharModel(params, VOCAB), tmp_path / "m.npz")
+    with pytest.raises(ModelFileError, match="Wextra"):
+        load_model(path)

@@ -246,3 +246,20 @@ def test_next_char_distribution_validates(model):
         next_char_distribution(model, temperature=0)
     with pytest.raises(SamplingError):
         next_char_distribution(model, top_k=0)
+
+
+@pytest.mark.parametrize("cell,layers", [("lstm", 2), ("gru", 1)])
+def test_gated_and_stacked_models_sample_greedily_like_a_step_by_step_decode(cell, layers):
+    vocab = CharVocab.from_text("abc\n")
+    params = lm.init_parameters(len(vocab), 6, seed=2, cell=cell, layers=layers, dtype=np.float64)
+    params["by"] += np.random.default_rng(0).standard_normal(params["by"].shape)
+    model = CharModel(params, vocab)
+    names = sample_names(model, n=3, top_k=1, seed=0, max_length=8)
+    state, ids, out = lm.zero_state(params, 1), np.array([-1]), ""
+    for _ in range(8):
+        logits, state = lm.step(params, ids, state)
+        i = int(np.argmax(logits[:, 0]))
+        if vocab.chars[i] == "\n":
+            break
+        out, ids = out + vocab.chars[i], np.array([i])
+    assert names == [out] * 3

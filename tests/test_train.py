@@ -235,11 +235,11 @@ def test_keyboard_interrupt_mid_step(monkeypatch, tmp_path):
     real_forward = lm.forward
     count = {"n": 0}
 
-    def forward(parameters, X, Y, a0=None):
+    def forward(parameters, X, Y, a0=None, **kwargs):
         count["n"] += 1
         if count["n"] == 15:  # steps 1-10, the evaluation at 10, steps 11-13, then step 14
             raise KeyboardInterrupt
-        return real_forward(parameters, X, Y, a0)
+        return real_forward(parameters, X, Y, a0, **kwargs)
 
     monkeypatch.setattr(rnnlib.train.lm, "forward", forward)
     ckpt = tmp_path / "best.npz"
@@ -253,9 +253,9 @@ def test_nan_loss_raises_and_keeps_checkpoint(monkeypatch, tmp_path):
     real_forward = lm.forward
     count = {"n": 0}
 
-    def forward(parameters, X, Y, a0=None):
+    def forward(parameters, X, Y, a0=None, **kwargs):
         count["n"] += 1
-        loss_sum, n, cache = real_forward(parameters, X, Y, a0)
+        loss_sum, n, cache = real_forward(parameters, X, Y, a0, **kwargs)
         if count["n"] >= 13:  # steps 1-10 and the evaluation at step 10 are real; step 11 is call 12
             return float("nan"), n, cache
         return loss_sum, n, cache
@@ -349,3 +349,85 @@ def test_vocab_without_newline():
     vocab = CharVocab(sorted(set("".join(NAMES))))
     with pytest.raises(VocabularyError):
         run(small(steps=5), vocab=vocab)
+
+
+# ----------------------------------------------------------------------------------------------
+# Cell types, stacking, dropout, and the stream (truncated BPTT) trainer
+
+
+@pytest.mark.parametrize("cell,layers,dropout", [("gru", 1, 0.0), ("lstm", 2, 0.2), ("rnn", 2, 0.1)])
+def test_every_cell_type_and_stack_learns(cell, layers, dropout):
+    untrained = lm.init_parameters(len(CharVocab.from_text("".join(NAMES) + "\n")), 12, cell=cell, layers=layers)
+    model, history = run(small(cell=cell, layers=layers, dropout=dropout, steps=60))
+    assert (model.cell, model.layers) == (cell, layers)
+    assert model.config["cell"] == cell and model.config["layers"] == layers
+    before = evaluate(untrained, *names_to_batch(VAL, model.vocab))
+    assert history.best_val_loss < before - 0.3
+
+
+def test_checkpoint_records_the_cell_type(tmp_path):
+    ckpt = tmp_path / "lstm.npz"
+    run(small(cell="lstm", steps=20), checkpoint=ckpt)
+    back = load_model(ckpt)
+    assert back.cell == "lstm" and back.config["train"]["cell"] == "lstm"
+
+
+@pytest.mark.parametrize("setting,value", [("cell", "transformer"), ("layers", 0), ("dropout", 1.0),
+                                           ("dropout", -0.1), ("seq_length", 0)])
+def test_bad_architecture_settings(setting, value):
+    with pytest.raises(CorpusError, match=setting):
+        small(**{setting: value}).check()
+
+
+TEXT = "the cat sat on the mat. the dog sat on the log. " * 40
+
+
+def test_stream_training_learns_a_long_text_and_carries_state():
+    vocab = CharVocab.from_text(TEXT)
+    ids = vocab.encode(TEXT)
+    split = int(len(ids) * 0.9)
+    config = TrainConfig(hidden_size=16, batch_size=4, seq_length=20, steps=120, eval_every=30,
+                         learning_rate=0.02, cell="lstm", seed=0)
+    model, history = rnnlib.train.train_stream(ids[:split], ids[split:], vocab, config, progress=False)
+    assert history.best_val_loss < np.log(len(vocab)) - 1.0  # far below a uniform guess
+    assert model.config["stream"] is True
+
+
+def test_stream_batches_are_contiguous_and_wrap_to_a_new_epoch(monkeypatch):
+    """Record what the stream trainer feeds lm.forward: consecutive chunks continue each stream,
+    the state of one chunk is the final state of the previous, and an epoch restarts from zero."""
+    seen = []
+    real_forward = lm.forward
+
+    def forward(parameters, X, Y, state=None, **kwargs):
+        result = real_forward(parameters, X, Y, state, **kwargs)
+        seen.append((X.copy(), Y.copy(), state, lm.final_state(result[2])))
+        return result
+
+    monkeypatch.setattr(lm, "forward", forward)
+    ids = np.arange(3 * 11) % 5  # 3 streams of 11 ids -> 2 chunks of 5 per epoch
+    config = TrainConfig(hidden_size=4, batch_size=3, seq_length=5, steps=3, eval_every=100, seed=0)
+    rnnlib.train.train_stream(ids, [], CharVocab("abcde"), config, progress=False)
+    (X1, Y1, s1, f1), (X2, Y2, s2, f2), (X3, Y3, s3, f3) = seen[:3]
+    streams = ids.reshape(3, 11).T
+    np.testing.assert_array_equal(X1, streams[0:5])
+    np.testing.assert_array_equal(Y1, streams[1:6])
+    np.testing.assert_array_equal(X2, streams[5:10])
+    np.testing.assert_array_equal(Y2, streams[6:11])
+    assert s1 is None and np.array_equal(s2, f1)  # carried between chunks
+    assert s3 is None  # third chunk would run past the end: new epoch, zero state
+    np.testing.assert_array_equal(X3, streams[0:5])
+
+
+def test_stream_training_refuses_a_text_too_short():
+    with pytest.raises(CorpusError, match="at least"):
+        rnnlib.train.train_stream(np.arange(10) % 3, [], CharVocab("abc"),
+                                  TrainConfig(seq_length=64, batch_size=2), progress=False)
+
+
+def test_evaluate_stream_equals_one_long_pass_for_a_single_stream():
+    vocab = CharVocab.from_text(TEXT)
+    ids = vocab.encode(TEXT[:300])
+    p = lm.init_parameters(len(vocab), 8, seed=1, dtype=np.float64, cell="gru")
+    whole, count, _ = lm.forward(p, ids[:-1, None], ids[1:, None])
+    assert rnnlib.train.evaluate_stream(p, ids, streams=1, chunk=37) == pytest.approx(whole / count, rel=1e-10)
