@@ -2,7 +2,8 @@
 #
 #   make venv   create .venv, install rnnlib (editable) with its dev extras, register the kernel
 #   make lab    open JupyterLab on notebooks/ (token authentication stays on)
-#   make test   unit tests, then every notebook re-run and compared with nbval
+#   make test   unit tests, the browser tests of the notebooks' widgets, then nbval on every notebook
+#   make e2e    only the browser tests (tests/e2e: JupyterLab + headless Chromium; screenshots/)
 #   make clean  remove .venv and caches
 
 PYTHON ?= python3
@@ -16,7 +17,7 @@ STAMP := $(VENV)/.rnnlib-installed
 KERNEL_ENV := --env OPENBLAS_CORETYPE Haswell --env OPENBLAS_NUM_THREADS 1 \
 	--env NPY_DISABLE_CPU_FEATURES "X86_V4 AVX512_ICL AVX512_SPR"
 
-.PHONY: venv lab test clean
+.PHONY: venv lab test e2e clean
 
 venv: $(STAMP)
 
@@ -37,13 +38,19 @@ lab: venv
 
 # The nbval step is skipped while notebooks/ holds no notebook (pytest would exit 5: nothing collected).
 test: venv
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/e2e
+	$(BIN)/python -m pytest tests/e2e
 	@if [ -n "$$(find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null | head -n 1)" ]; then \
 		echo "$(BIN)/python -m pytest --nbval notebooks --nbval-cell-timeout=300 --nbval-sanitize-with notebooks/sanitize.cfg"; \
 		$(BIN)/python -m pytest --nbval notebooks --nbval-cell-timeout=300 --nbval-sanitize-with notebooks/sanitize.cfg; \
 	else \
 		echo "no notebooks in notebooks/ yet: skipping the nbval step"; \
 	fi
+
+# Drives the widgets in headless Chromium (/usr/bin/chromium: `apt-get install -y chromium`);
+# skips without it, except with CI=true, where it fails.  Screenshots land in screenshots/.
+e2e: venv
+	$(BIN)/python -m pytest tests/e2e -v
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info

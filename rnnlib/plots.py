@@ -75,3 +75,53 @@ def plot_distributions(distributions, chars, title="Next-character probabilities
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def plot_gradient_norms(curves, title="How far back does the gradient reach?"):
+    """``curves`` maps a label to the output of ``experiments.gradient_norms_through_time``."""
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    for label, norms in curves.items():
+        ax.semilogy(np.arange(len(norms)), np.maximum(norms, 1e-300), label=label)
+    ax.set(xlabel="steps back from the last character", ylabel="‖dL / da⟨t⟩‖ (log scale)", title=title)
+    ax.set_ylim(bottom=1e-30)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_lstm_gates(acts, text, units):
+    """Heat maps of ``experiments.lstm_gate_activations``: one panel per gate (and the memory cell),
+    rows are the hidden units listed in ``units``, columns the characters of ``text``."""
+    names = ["forget", "update", "candidate", "output", "cell"]
+    fig, axes = plt.subplots(len(names), 1, figsize=(0.45 * len(text) + 2.5, 1.25 * len(names) + 1), sharex=True)
+    for ax, name in zip(axes, names):
+        data = acts[name][units]
+        low, high = (-1, 1) if name in ("candidate", "cell") else (0, 1)
+        if name == "cell":
+            low, high = -np.abs(data).max(), np.abs(data).max()
+        image = ax.imshow(data, aspect="auto", cmap="coolwarm" if low < 0 else "viridis", vmin=low, vmax=high)
+        ax.set_ylabel(name, rotation=0, ha="right", va="center")
+        ax.set_yticks([])
+        fig.colorbar(image, ax=ax, pad=0.01)
+    axes[-1].set_xticks(np.arange(len(text)), [repr(c)[1:-1] for c in text])
+    axes[0].set_title(f"LSTM gates on {text!r} ({len(units)} hidden units)")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_cell_comparison(rows):
+    """Validation loss against steps for each row of ``experiments.compare_cells``."""
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    for row in rows:
+        h = row["history"]
+        ax.plot(h.step, h.val_loss, label=f"{row['cell'].upper()} ({row['parameters']:,} parameters): best {h.best_val_loss:.3f}")
+    ax.set(xlabel="optimizer step", ylabel="validation loss (nats per character)",
+           title="Same data, steps, batches and hidden size")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

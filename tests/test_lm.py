@@ -338,3 +338,14 @@ def test_init_parameters_scale():
 def test_init_parameters_bad_sizes(vocab, n_a):
     with pytest.raises(ShapeError):
         lm.init_parameters(vocab, n_a)
+
+
+@pytest.mark.parametrize("n_columns", [7, lm.ONE_HOT_MAX_COLUMNS + 5])
+def test_scatter_columns_both_strategies_equal_a_one_hot_product(n_columns):
+    rng = np.random.default_rng(5)
+    ids = rng.integers(-1, n_columns, size=300)
+    values = rng.standard_normal((4, 300))
+    one_hot = np.zeros((300, n_columns))
+    one_hot[np.flatnonzero(ids >= 0), ids[ids >= 0]] = 1
+    np.testing.assert_allclose(lm.scatter_columns(values, ids, n_columns), values @ one_hot, atol=1e-12)
+    assert lm.scatter_columns(values[:, :0], ids[:0], n_columns).shape == (4, n_columns)

@@ -1,0 +1,126 @@
+"""How to operate each kind of widget in the browser, and what its visible output must do.
+
+``DRIVERS`` maps the CSS class of a widget's outer box to a function ``drive(page, box)`` that
+uses the mouse and keyboard on the rendered controls and asserts on what the page then shows.
+A notebook that displays a new kind of widget needs a driver here (and an entry in
+``WIDGET_NOTEBOOKS`` in test_notebook_widgets.py).
+"""
+from __future__ import annotations
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+UPDATE_TIMEOUT_MS = 20_000  # one round trip browser -> kernel -> browser (normally well under 1 s)
+KNOWN_NOTE = "(in training data)"  # rnnlib.widgets.KNOWN_NOTE, repeated: no import of the kernel side
+
+# The names the sampler shows, as a person reads them (the known-name note left off).
+_NAMES_JS = f"""
+(el) => [...el.querySelectorAll('li')].map(li => li.innerText.replace({KNOWN_NOTE!r}, '').trim())
+"""
+
+
+def shown_names(box) -> list[str]:
+    return box.locator(".rnnlib-names").evaluate(_NAMES_JS)
+
+
+def shown_state(box) -> str:
+    names = box.locator(".rnnlib-names")
+    return f"names shown: {names.evaluate(_NAMES_JS)}; text: {names.inner_text()[:300]!r}"
+
+
+def wait_names(page, box, what: str, condition_js: str, arg=None):
+    """Wait until ``condition_js(names, arg)`` holds for the names shown (a JS expression)."""
+    predicate = f"([el, arg]) => {{ const names = ({_NAMES_JS})(el); return ({condition_js}); }}"
+    try:
+        page.wait_for_function(predicate, arg=[box.locator(".rnnlib-names").element_handle(), arg],
+                               timeout=UPDATE_TIMEOUT_MS, polling="raf")
+    except PlaywrightTimeout:
+        raise AssertionError(f"dino sampler: expected {what} within "
+                             f"{UPDATE_TIMEOUT_MS / 1000:.0f} s; {shown_state(box)}") from None
+
+
+def drag_handle_to_end(page, slider, right: bool = True):
+    """Drag a noUiSlider handle past one end of its track with the mouse."""
+    handle = slider.locator(".noUi-handle")
+    handle.scroll_into_view_if_needed()
+    h = handle.bounding_box()
+    track = slider.locator(".noUi-base").bounding_box()
+    y = h["y"] + h["height"] / 2
+    page.mouse.move(h["x"] + h["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(track["x"] + track["width"] + 30 if right else track["x"] - 30, y, steps=12)
+    page.mouse.up()
+
+
+def press_on(page, target, key: str, times: int = 1):
+    """Click ``target`` (to focus it) and press ``key`` ``times`` times."""
+    target.click()
+    for _ in range(times):
+        page.keyboard.press(key)
+
+
+def drive_dino_sampler(page, box):
+    """rnnlib.widgets.dino_sampler: every control changes the names in the way it should."""
+    names_out = box.locator(".rnnlib-names")
+    readout = {c: box.locator(f".rnnlib-{c} .widget-readout") for c in ("temperature", "count", "top-k")}
+
+    # As displayed: ten names (the "How many" default), no message.
+    expect(readout["count"]).to_have_text("10", timeout=UPDATE_TIMEOUT_MS)
+    wait_names(page, box, "10 names on display", "names.length === 10")
+    expect(box.locator(".rnnlib-error")).to_have_count(0)
+    first = shown_names(box)
+
+    # Temperature: arrow keys on the slider's handle; new names are drawn.
+    press_on(page, box.locator(".rnnlib-temperature .noUi-handle"), "ArrowLeft", 4)
+    expect(readout["temperature"]).to_have_text("0.80", timeout=UPDATE_TIMEOUT_MS)
+    wait_names(page, box, "new names after a temperature change",
+               "names.length === 10 && JSON.stringify(names) !== JSON.stringify(arg)", first)
+
+    # How many: drag the handle to the right end (30), then arrow back to 25.
+    count = box.locator(".rnnlib-count")
+    drag_handle_to_end(page, count)
+    expect(readout["count"]).to_have_text("30", timeout=UPDATE_TIMEOUT_MS)
+    wait_names(page, box, "30 names after dragging 'How many' to the end", "names.length === 30")
+    press_on(page, count.locator(".noUi-handle"), "ArrowLeft", 5)
+    expect(readout["count"]).to_have_text("25", timeout=UPDATE_TIMEOUT_MS)
+    wait_names(page, box, "25 names", "names.length === 25")
+
+    # Prefix: typed letter by letter; every name then starts with it.
+    prefix_box = box.locator(".rnnlib-prefix input")
+    prefix_box.click()
+    page.keyboard.type("tyr", delay=30)
+    expect(prefix_box).to_have_value("tyr")
+    wait_names(page, box, "25 names starting with 'tyr'",
+               "names.length === 25 && names.every(n => n.startsWith('tyr'))")
+
+    # A character the model does not know: a message instead of names; deleting it recovers.
+    page.keyboard.type("!")
+    expect(box.locator(".rnnlib-names .rnnlib-error")).to_be_visible(timeout=UPDATE_TIMEOUT_MS)
+    expect(box.locator(".rnnlib-names li")).to_have_count(0)
+    page.keyboard.press("Backspace")
+    wait_names(page, box, "the 'tyr' names back after deleting the bad character",
+               "names.length === 25 && names.every(n => n.startsWith('tyr'))")
+    expect(box.locator(".rnnlib-error")).to_have_count(0)
+    tyr = shown_names(box)
+
+    # Seed: typed into the number box (it updates on Enter); other names, same prefix.
+    seed_box = box.locator(".rnnlib-seed input")
+    seed_box.click(click_count=3)
+    page.keyboard.type("7")
+    page.keyboard.press("Enter")
+    expect(seed_box).to_have_value("7")
+    wait_names(page, box, "other 'tyr' names after changing the seed",
+               "names.length === 25 && names.every(n => n.startsWith('tyr'))"
+               " && JSON.stringify(names) !== JSON.stringify(arg)", tyr)
+
+    # Top-k = 1 (one arrow key from 0 = off): greedy sampling, so every name is the same.
+    press_on(page, box.locator(".rnnlib-top-k .noUi-handle"), "ArrowRight")
+    expect(readout["top-k"]).to_have_text("1", timeout=UPDATE_TIMEOUT_MS)
+    wait_names(page, box, "25 identical 'tyr' names with top-k = 1",
+               "names.length === 25 && names[0].startsWith('tyr') && names.every(n => n === names[0])")
+    expect(names_out).to_be_visible()
+
+
+DRIVERS = {
+    "rnnlib-dino-sampler": drive_dino_sampler,
+}
