@@ -22,6 +22,7 @@ from .checks import check_finite
 from .errors import ModelFileError, RnnlibError
 from .model import LanguageModel
 from .text import CharVocab
+from .words import WordVocab
 
 FORMAT = "rnnlib-model"
 VERSION = 1
@@ -32,7 +33,11 @@ def save_model(model, path):
     path = Path(path)
     if path.suffix != ".npz":
         raise ModelFileError(f"model files end in .npz, got {path.name!r}")
-    meta = {"format": FORMAT, "version": VERSION, "chars": model.vocab.chars, "config": model.config}
+    if getattr(model.vocab, "kind", None) == "words":  # a WordVocab: its tokens, tagged as words
+        vocab_meta = {"vocab_kind": "words", "tokens": list(model.vocab.tokens), "lower": model.vocab.lower}
+    else:  # characters: the original format, unchanged
+        vocab_meta = {"chars": model.vocab.chars}
+    meta = {"format": FORMAT, "version": VERSION, **vocab_meta, "config": model.config}
     try:
         text = json.dumps(meta)
     except (TypeError, ValueError) as e:  # ValueError: a config that contains itself
@@ -65,7 +70,7 @@ def _umask():
 def load_model(path, expect_vocab=None):
     """Read a model file written by ``save_model``.
 
-    expect_vocab: optional CharVocab; a file built on a different vocabulary is refused.
+    expect_vocab: optional CharVocab or WordVocab; a file built on a different vocabulary is refused.
     Raises ModelFileError naming the problem for a missing, corrupt, foreign or inconsistent file.
     """
     path = Path(path)
@@ -88,14 +93,25 @@ def load_model(path, expect_vocab=None):
         raise ModelFileError(f"{path} is not an rnnlib model file (format tag {meta.get('format') if isinstance(meta, dict) else None!r})")
     if meta.get("version") != VERSION:
         raise ModelFileError(f"{path} has model format version {meta.get('version')}, this rnnlib reads {VERSION}")
+    kind = meta.get("vocab_kind", "chars")
+    if kind not in ("chars", "words"):
+        raise ModelFileError(f"{path}: unknown vocabulary kind {kind!r} (this rnnlib reads 'chars' and 'words')")
     try:
-        vocab = CharVocab(meta["chars"])
+        if kind == "words":
+            if not isinstance(meta["tokens"], list) or not isinstance(meta.get("lower", True), bool):
+                raise TypeError("'tokens' must be a list and 'lower' true or false")
+            vocab = WordVocab(meta["tokens"], lower=meta.get("lower", True))
+        else:
+            vocab = CharVocab(meta["chars"])
     except (KeyError, TypeError, RnnlibError) as e:
         raise ModelFileError(f"{path}: bad vocabulary in model file ({e})") from None
     if not isinstance(meta.get("config", {}), dict):
         raise ModelFileError(f"{path}: the model's config should be a JSON object, got {type(meta['config']).__name__}")
     if expect_vocab is not None and vocab != expect_vocab:
-        raise ModelFileError(f"{path} was trained on vocabulary {''.join(vocab.chars)!r}, expected {''.join(expect_vocab.chars)!r}")
+        def shown(v):  # characters as before; a word vocabulary by its repr
+            return repr("".join(v.chars)) if hasattr(v, "chars") else repr(v)
+
+        raise ModelFileError(f"{path} was trained on vocabulary {shown(vocab)}, expected {shown(expect_vocab)}")
     parameters = {k[len("param/"):]: v for k, v in files.items() if k.startswith("param/")}
     _check_parameters(parameters, len(vocab), path)
     return LanguageModel(parameters, vocab, meta.get("config", {}))

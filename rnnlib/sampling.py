@@ -43,14 +43,14 @@ def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def _check_temperature(temperature):
+def check_temperature(temperature):
     ok = isinstance(temperature, numbers.Real) and not isinstance(temperature, bool)
     if not ok or not np.isfinite(temperature) or temperature <= 0:
         raise SamplingError(f"temperature must be a finite number > 0, got {temperature!r}")
     return float(temperature)
 
 
-def _check_top_k(top_k, vocab_size):
+def check_top_k(top_k, vocab_size):
     if top_k is None:
         return None
     if not _is_int(top_k) or not 1 <= top_k <= vocab_size:
@@ -77,7 +77,7 @@ def _prefix_ids(vocab, prefix):
     return prefix, vocab.encode(prefix)
 
 
-def _make_rng(seed, rng):
+def make_rng(seed, rng):
     if rng is not None:
         if seed is not None:
             raise SamplingError("give either seed or rng, not both")
@@ -114,7 +114,7 @@ def probabilities(logits, temperature=1.0, top_k=None):
     return softmax(z)
 
 
-def _draw(p, rng):
+def draw(p, rng):
     """One id per column of p (V, m) by inverse CDF on ``rng.random(m)``; returns (m,) int64.
 
     The chosen id is the first whose cumulative probability exceeds u, so an id with probability 0
@@ -157,8 +157,8 @@ def sample_names(model, n=10, temperature=1.0, top_k=None, prefix="", max_length
     Raises SamplingError for out-of-range options and VocabularyError for unknown prefix characters.
     """
     vocab = model.vocab
-    temperature = _check_temperature(temperature)
-    top_k = _check_top_k(top_k, len(vocab))
+    temperature = check_temperature(temperature)
+    top_k = check_top_k(top_k, len(vocab))
     if not _is_int(n) or n < 1:
         raise SamplingError(f"n (how many names) must be an integer >= 1, got {n!r}")
     prefix, ids = _prefix_ids(vocab, prefix)
@@ -167,7 +167,7 @@ def sample_names(model, n=10, temperature=1.0, top_k=None, prefix="", max_length
             f"max_length must be an integer >= 1 and greater than the prefix length {len(prefix)},"
             f" got {max_length!r}"
         )
-    rng = _make_rng(seed, rng)
+    rng = make_rng(seed, rng)
     end = vocab.char_to_ix.get("\n", -1)  # -1 never matches a drawn id
 
     steps = max_length - len(prefix)
@@ -175,7 +175,7 @@ def sample_names(model, n=10, temperature=1.0, top_k=None, prefix="", max_length
     alive = np.arange(n)  # which names are still being written
     logits, a = _feed_prefix(model.parameters, ids, n)
     for t in range(steps):
-        new = _draw(probabilities(logits, temperature, top_k), rng)
+        new = draw(probabilities(logits, temperature, top_k), rng)
         drawn[alive, t] = new
         going = new != end
         alive, new = alive[going], new[going]
@@ -197,8 +197,8 @@ def next_char_distribution(model, prefix="", temperature=1.0, top_k=None):
     Index ``i`` is ``model.vocab.chars[i]``.  Same prefix, temperature and top-k rules as
     ``sample_names``; the empty prefix gives the distribution of a name's first character.
     """
-    temperature = _check_temperature(temperature)
-    top_k = _check_top_k(top_k, len(model.vocab))
+    temperature = check_temperature(temperature)
+    top_k = check_top_k(top_k, len(model.vocab))
     _, ids = _prefix_ids(model.vocab, prefix)
     logits, _ = _feed_prefix(model.parameters, ids, 1)
     return probabilities(logits, temperature, top_k)[:, 0]

@@ -123,3 +123,40 @@ def train_val_split(items, val_fraction=0.1, seed=0):
     if not train:
         raise CorpusError(f"nothing left to train on after holding out {n_val} of {len(items)} items")
     return train, val
+
+
+def build_data(text, Tx=40, stride=3):
+    """The course's (and Keras's ``lstm_text_generation``'s) training windows.
+
+    Slides a window of ``Tx`` characters over ``text`` in steps of ``stride``; each window is an
+    input sentence and the character right after it is its target.
+    Returns (sentences, next_chars): two lists of equal length, strings of length Tx and single
+    characters.
+    """
+    if Tx < 1 or stride < 1:
+        raise CorpusError(f"Tx and stride must be >= 1, got Tx={Tx}, stride={stride}")
+    if len(text) <= Tx:
+        raise CorpusError(f"the text has {len(text)} characters; windows of Tx={Tx} need more")
+    starts = range(0, len(text) - Tx, stride)
+    return [text[i : i + Tx] for i in starts], [text[i + Tx] for i in starts]
+
+
+def vectorization(sentences, next_chars, n_x, char_indices, Tx):
+    """One-hot encode the windows, as the course does for its Keras model.
+
+    Returns x (m, Tx, n_x) and y (m, n_x) boolean arrays: x[i, t] is the t-th character of
+    sentence i, y[i] its next character.  (rnnlib's own trainer reads ids instead; this is here to
+    show what the course feeds Keras, and how big it is.)
+    """
+    m = len(sentences)
+    if m != len(next_chars):
+        raise CorpusError(f"{m} sentences but {len(next_chars)} next characters")
+    unknown = sorted((set("".join(sentences)) | set(next_chars)) - set(char_indices))
+    if unknown:
+        raise VocabularyError(f"characters {unknown} are not in char_indices")
+    ids = np.array([[char_indices[c] for c in s] for s in sentences], dtype=np.int64).reshape(m, Tx)
+    x = np.zeros((m, Tx, n_x), dtype=bool)
+    x[np.arange(m)[:, None], np.arange(Tx)[None, :], ids] = True
+    y = np.zeros((m, n_x), dtype=bool)
+    y[np.arange(m), [char_indices[c] for c in next_chars]] = True
+    return x, y

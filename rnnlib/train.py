@@ -46,6 +46,7 @@ class TrainConfig:
     eval_every: int = 20
     seed: int = 0
     dtype: str = "float32"
+    max_minutes: float = 0.0  # stop (after a last evaluation) once training has run this long; 0 = no limit
 
     def check(self):
         """Raise CorpusError (a ValueError) naming the first setting that cannot work."""
@@ -58,6 +59,8 @@ class TrainConfig:
             problems.append(f"layers must be >= 1, got {self.layers}")
         if not 0 <= self.dropout < 1:
             problems.append(f"dropout must be in [0, 1), got {self.dropout}")
+        if not self.max_minutes >= 0:
+            problems.append(f"max_minutes must be >= 0, got {self.max_minutes}")
         if self.seq_length < 1:
             problems.append(f"seq_length must be >= 1, got {self.seq_length}")
         if self.batch_size < 1:
@@ -93,6 +96,7 @@ class History:
     best_step: int = 0
     best_val_loss: float = math.inf
     interrupted: bool = False
+    out_of_time: bool = False  # stopped by TrainConfig.max_minutes
 
 
 def evaluate(parameters, X, Y):
@@ -235,7 +239,8 @@ def _fit(next_batch, validate, vocab, config, rng, meta, corpus, checkpoint, pro
             opt.step(params, grads)
             recent.append(loss_sum / count)
             bar.update(1)
-            if step % config.eval_every == 0 or step == config.steps:
+            out_of_time = config.max_minutes and time.perf_counter() - start >= 60 * config.max_minutes
+            if step % config.eval_every == 0 or step == config.steps or out_of_time:
                 val = validate(params)
                 _record(history, step, float(np.mean(recent)), val, time.perf_counter() - start)
                 recent = []
@@ -247,6 +252,9 @@ def _fit(next_batch, validate, vocab, config, rng, meta, corpus, checkpoint, pro
                 bar.set_postfix(train=f"{history.train_loss[-1]:.3f}", val=f"{val:.3f}")
                 if on_eval:
                     on_eval(history)
+            if out_of_time:
+                history.out_of_time = True
+                break
     except KeyboardInterrupt:
         history.interrupted = True
     finally:

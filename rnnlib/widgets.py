@@ -123,3 +123,112 @@ def dino_sampler(model, known_names=None, seed=0, max_length=50):
     max_length: the longest name drawn (prefix included).  Returns a ``DinoSampler`` (a VBox).
     """
     return DinoSampler(model, known_names=known_names, seed=seed, max_length=max_length)
+
+
+# ----------------------------------------------------------------------------------------------
+# Writing like Shakespeare: complete an opening line, streaming
+
+
+def render_poem(text):
+    """HTML for generated text: escaped, line breaks kept."""
+    return f'<pre class="rnnlib-poem-text" style="white-space:pre-wrap;font-family:serif;font-size:1.05em">{html.escape(text)}</pre>'
+
+
+class PoemWriter(widgets.VBox):
+    """An opening-line box, temperature and length sliders, a seed and a Generate button; the poem
+    appears in ``poem_html`` character by character as it is written (see ``poem_writer``).
+
+    Attributes: ``prefix``, ``temperature``, ``length``, ``seed``, ``button`` (controls),
+    ``poem_html`` (the output), ``text`` (the last complete poem) and ``error`` (or None).
+    """
+
+    def __init__(self, model, prefix="", seed=0, stream_every=8):
+        super().__init__()
+        self.model, self.stream_every = model, stream_every
+        self.text, self.error = "", None
+        self.prefix = _styled(widgets.Text(value=prefix, description="Opening line", placeholder="Shall I compare thee",
+                                           layout=widgets.Layout(width="32em"), style=_WIDE), "rnnlib-opening")
+        self.temperature = _styled(widgets.FloatSlider(value=0.6, min=0.1, max=1.5, step=0.05,
+                                                       description="Temperature", style=_WIDE), "rnnlib-poem-temperature")
+        self.length = _styled(widgets.IntSlider(value=300, min=20, max=1000, step=20, description="Length",
+                                                style=_WIDE), "rnnlib-poem-length")
+        self.seed = _styled(widgets.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="Seed",
+                                                   style=_WIDE), "rnnlib-poem-seed")
+        self.button = _styled(widgets.Button(description="Generate", button_style="primary"), "rnnlib-generate")
+        self.poem_html = _styled(widgets.HTML(), "rnnlib-poem")
+        self.button.on_click(self.generate)
+        self.children = [self.prefix, self.temperature, self.length, self.seed, self.button, self.poem_html]
+        self.add_class("rnnlib-poem-writer")
+
+    def generate(self, _button=None):
+        """Write a poem from the current controls, updating the display as it goes."""
+        from .generate import generate_output, normalise_prefix
+
+        written = []
+
+        def stream(piece):
+            written.append(piece)
+            if len(written) % self.stream_every == 0:  # a few characters per update keeps the browser smooth
+                self.poem_html.value = render_poem(shown + "".join(written))
+
+        self.button.disabled = True
+        try:
+            shown = normalise_prefix(self.model.vocab, self.prefix.value)
+            self.text = generate_output(self.prefix.value, length=self.length.value, temperature=self.temperature.value,
+                                        seed=self.seed.value, model=self.model, on_text=stream)
+            self.error = None
+            self.poem_html.value = render_poem(self.text)
+        except RnnlibError as exc:
+            self.text, self.error = "", str(exc)
+            self.poem_html.value = render_message(self.error)
+        finally:
+            self.button.disabled = False
+
+
+def poem_writer(model, prefix="", seed=0):
+    """A widget that completes an opening line with ``model`` (a text LanguageModel)."""
+    return PoemWriter(model, prefix=prefix, seed=seed)
+
+
+# ----------------------------------------------------------------------------------------------
+# A live view of training
+
+
+class LiveTrainingView(widgets.VBox):
+    """A progress bar and a loss curve that redraw while ``rnnlib.train`` runs.
+
+    Pass ``view.on_eval`` as the trainer's ``on_eval`` callback; after each evaluation it moves the
+    bar and redraws the training and validation curves (a PNG in ``view.plot``).
+    """
+
+    def __init__(self, total_steps, title="Training"):
+        super().__init__()
+        self.total_steps, self.title = total_steps, title
+        self.bar = _styled(widgets.IntProgress(value=0, min=0, max=total_steps, description="steps"), "rnnlib-progress")
+        self.status = _styled(widgets.HTML(), "rnnlib-status")
+        self.plot = _styled(widgets.Image(format="png"), "rnnlib-loss-plot")
+        self.children = [widgets.HBox([self.bar, self.status]), self.plot]
+        self.updates = 0
+
+    def on_eval(self, history):
+        self.updates += 1
+        self.bar.value = min(history.step[-1], self.total_steps)
+        self.status.value = (f"step {history.step[-1]} · train {history.train_loss[-1]:.3f} · "
+                             f"validation {history.val_loss[-1]:.3f} · best {history.best_val_loss:.3f}")
+        self.plot.value = _history_png(history, self.title)
+
+
+def _history_png(history, title):
+    import io
+
+    from .plots import plot_history
+
+    fig = plot_history(history, title)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80)
+    return buffer.getvalue()
+
+
+def live_training_view(total_steps, title="Training"):
+    """A LiveTrainingView; display it, then train with ``on_eval=view.on_eval``."""
+    return LiveTrainingView(total_steps, title)

@@ -97,6 +97,14 @@ class RNNNumpy:
         self.V = rng.uniform(-h, h, (word_dim, hidden_dim)).astype(dtype)
         self.W = rng.uniform(-h, h, (hidden_dim, hidden_dim)).astype(dtype)
 
+    @classmethod
+    def _from_arrays(cls, U, V, W, bptt_truncate):
+        out = cls.__new__(cls)
+        out.U, out.V, out.W = U, V, W
+        out.hidden_dim, out.word_dim = U.shape
+        out.bptt_truncate = _check_truncate(bptt_truncate)
+        return out
+
     # ------------------------------------------------------------------------------------------
     # rnnlib view
 
@@ -130,11 +138,8 @@ class RNNNumpy:
             raise ShapeError(f"RNNNumpy.from_language_model: need a one-layer rnn, got {layers} layer(s) of {cell}")
         if np.any(p["b"]) or np.any(p["by"]):
             raise ShapeError("RNNNumpy.from_language_model: the model has non-zero biases, which RNNNumpy lacks")
-        out = cls.__new__(cls)
-        out.word_dim, out.hidden_dim = p["Wya"].shape
-        out.bptt_truncate = _check_truncate(model.config.get("bptt_truncate", bptt_truncate))
-        out.U, out.W, out.V = (np.array(p[k]) for k in ("Wax", "Waa", "Wya"))
-        return out
+        U, W, V = (np.array(p[k]) for k in ("Wax", "Waa", "Wya"))
+        return cls._from_arrays(U, V, W, model.config.get("bptt_truncate", bptt_truncate))
 
     # ------------------------------------------------------------------------------------------
     # Forward
@@ -164,8 +169,16 @@ class RNNNumpy:
         return s
 
     def _outputs(self, S):
-        """softmax(V s_t) for every row of S (T, hidden), as (T, word_dim): one matrix product."""
-        return softmax(self.V @ S.T).T
+        """softmax(V s_t) for every row of S (T, hidden), as (T, word_dim): one matrix product.
+
+        The softmax is rnnlib's (subtract the maximum, exponentiate, normalise) done in place, row
+        by row (rows are time steps here), so the 8,000-wide scores are not copied three times.
+        """
+        Z = S @ self.V.T
+        Z -= Z.max(axis=1, keepdims=True)
+        np.exp(Z, out=Z)
+        Z /= Z.sum(axis=1, keepdims=True)
+        return Z
 
     def forward_propagation(self, x):
         """(o, s) for one sentence x (T word ids).
@@ -206,17 +219,19 @@ class RNNNumpy:
 
     def _gradients(self, x, y, scale=1.0):
         """(dZ (hidden, T), dV, dW) of ``scale`` x the sentence's summed loss; dZ[:, k] is the
-        gradient on step k's pre-activation, which is also U's gradient column for word x[k]."""
+        gradient on step k's pre-activation, which is also U's gradient column for word x[k].
+        Scaling the output error by the learning rate first scales every gradient for free."""
         T = len(x)
         s = self._states(x)
-        d_out = self._outputs(s[:T])  # (T, word_dim) softmax output ...
-        d_out[np.arange(T), y] -= 1.0  # ... minus one-hot(y): d loss / d (V s_t)
+        S = s[:T]
+        d_out = self._outputs(S)
+        d_out[np.arange(T), y] -= 1.0  # softmax minus one-hot(y): d loss / d (V s_t)
         if scale != 1.0:
             d_out *= scale
         d_s = d_out @ self.V  # (T, hidden): each output's error arriving at its hidden state
         dZ = self._back_through_time(d_s, s)
         dW = dZ @ s[np.arange(-1, T - 1)]  # step k's input state is s[k - 1] (s[-1] = 0)
-        dV = d_out.T @ s[:T]
+        dV = d_out.T @ S
         return dZ, dV, dW
 
     def _back_through_time(self, d_s, s):
@@ -233,7 +248,7 @@ class RNNNumpy:
         for lag in range(lags + 1):
             dxw, da_prev = rnn_step_backward(chains, s[: T - lag].T, self.W)
             dZ[:, : T - lag] += dxw
-            chains = da_prev[:, 1:]  # one step further back; the chain at step 0 stops
+            chains = da_prev[:, :-1]  # one step further back; the chain at step 0 stops
         return dZ
 
     def bptt(self, x, y):
@@ -268,9 +283,7 @@ class RNNNumpy:
         use a small vocabulary (the tutorial's check uses 100 words, hidden size 10).
         """
         x, y = self._check_pair(x, y)
-        model = RNNNumpy.__new__(RNNNumpy)
-        model.word_dim, model.hidden_dim, model.bptt_truncate = self.word_dim, self.hidden_dim, self.bptt_truncate
-        model.U, model.V, model.W = (np.array(getattr(self, k), np.float64) for k in "UVW")
+        model = RNNNumpy._from_arrays(*(np.array(getattr(self, k), np.float64) for k in "UVW"), self.bptt_truncate)
 
         def loss():
             o, _ = model.forward_propagation(x)

@@ -272,3 +272,35 @@ def test_train_a_two_layer_lstm_from_the_command_line(names_file, tmp_path, caps
     capsys.readouterr()
     assert main(["sample", "--model", str(out), "-n", "3", "--seed", "0"]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 3
+
+
+def test_train_a_text_model_in_stream_mode_and_generate_from_it(tmp_path, capsys):
+    corpus = tmp_path / "poem.txt"
+    corpus.write_text("shall i compare thee to a summer's day?\nthou art more lovely and more temperate:\n" * 30)
+    out = tmp_path / "poem.npz"
+    assert main(["train", str(corpus), "--mode", "text", "--cell", "lstm", "--hidden", "8", "--steps", "15",
+                 "--batch-size", "4", "--seq-length", "16", "--eval-every", "5", "--out", str(out), "--quiet"]) == 0
+    assert "held out (the end of the text)" in capsys.readouterr().out
+    assert main(["generate", "--model", str(out), "--prefix", "Shall I", "--length", "30", "--seed", "1"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("shall i") and len(text.rstrip("\n")) >= len("shall i") + 29
+
+
+def test_generate_refuses_unknown_characters(tmp_path, capsys):
+    corpus = tmp_path / "poem.txt"
+    corpus.write_text("abc abc abc\n" * 40)
+    out = tmp_path / "m.npz"
+    main(["train", str(corpus), "--mode", "text", "--hidden", "4", "--steps", "3", "--seq-length", "8",
+          "--batch-size", "2", "--out", str(out), "--quiet"])
+    capsys.readouterr()
+    assert main(["generate", "--model", str(out), "--prefix", "xyz"]) == 2
+    assert "does not know" in capsys.readouterr().err
+
+
+def test_minutes_budget_stops_training(tmp_path, capsys):
+    corpus = tmp_path / "names.txt"
+    corpus.write_text("\n".join(["ana", "bob", "cyd", "dan", "eve", "fay"]))
+    out = tmp_path / "m.npz"
+    assert main(["train", str(corpus), "--steps", "100000", "--minutes", "0.001", "--hidden", "4",
+                 "--out", str(out), "--quiet"]) == 0
+    assert "stopped after 0.001 minutes" in capsys.readouterr().out

@@ -7,7 +7,7 @@ from rnnlib import lm
 from rnnlib.errors import SamplingError, VocabularyError
 from rnnlib.functional import softmax
 from rnnlib.model import CharModel
-from rnnlib.sampling import _draw, mark_known, next_char_distribution, probabilities, sample_names
+from rnnlib.sampling import draw, mark_known, next_char_distribution, probabilities, sample_names
 from rnnlib.text import CharVocab
 
 # A tiny corpus that still uses every letter, so its vocabulary is the dinosaur one.
@@ -179,12 +179,12 @@ def test_draw_never_selects_zero_probability_ids():
     logits = np.array([[-5.0], [1.0], [0.5], [-7.0]]).repeat(1000, axis=1)
     p = probabilities(logits, top_k=2)
     assert np.all(p[[0, 3]] == 0)
-    assert set(_draw(p, np.random.default_rng(0)).tolist()) == {1, 2}
-    assert set(_draw(p, FixedUniform(0.0)).tolist()) == {1}  # u = 0 must not pick id 0
+    assert set(draw(p, np.random.default_rng(0)).tolist()) == {1, 2}
+    assert set(draw(p, FixedUniform(0.0)).tolist()) == {1}  # u = 0 must not pick id 0
     short = p * (1 - 1e-9)  # round-off: the cumulative sum ends below u
-    assert set(_draw(short, FixedUniform(1 - 1e-12)).tolist()) == {2}  # not the cut id 3
+    assert set(draw(short, FixedUniform(1 - 1e-12)).tolist()) == {2}  # not the cut id 3
     full = probabilities(np.zeros((4, 5)))
-    assert set(_draw(full * (1 - 1e-9), FixedUniform(1 - 1e-12)).tolist()) == {3}  # clipped to V-1
+    assert set(draw(full * (1 - 1e-9), FixedUniform(1 - 1e-12)).tolist()) == {3}  # clipped to V-1
 
 
 def test_next_char_distribution_after_prefix_matches_lm_step(model):

@@ -120,3 +120,26 @@ def test_train_val_split_drops_duplicates_so_sets_are_disjoint():
     train, val = train_val_split(items, 0.3, seed=1)
     assert not set(train) & set(val)
     assert sorted(train + val) == sorted(set(items))
+
+
+def test_build_data_windows_and_targets():
+    from rnnlib.text import build_data
+
+    sentences, nxt = build_data("abcdefghij", Tx=4, stride=3)
+    assert sentences == ["abcd", "defg"] and nxt == ["e", "h"]
+    with pytest.raises(CorpusError, match="Tx=40"):
+        build_data("short", Tx=40)
+
+
+def test_vectorization_is_one_hot_of_the_windows():
+    from rnnlib.text import build_data, vectorization
+
+    text = "hello world, hello there"
+    vocab = CharVocab.from_text(text)
+    sentences, nxt = build_data(text, Tx=5, stride=2)
+    x, y = vectorization(sentences, nxt, len(vocab), vocab.char_to_ix, 5)
+    assert x.shape == (len(sentences), 5, len(vocab)) and y.shape == (len(sentences), len(vocab))
+    assert x.sum() == len(sentences) * 5 and y.sum() == len(sentences)
+    assert vocab.decode(x[1].argmax(axis=1)) == sentences[1] and vocab.chars[y[1].argmax()] == nxt[1]
+    with pytest.raises(VocabularyError, match="not in char_indices"):
+        vectorization(["abc"], ["z"], 3, {"a": 0, "b": 1, "c": 2}, 3)

@@ -100,3 +100,53 @@ def test_known_names_are_marked(model):
     assert w.names_html.value.count(KNOWN_NOTE) == 10
     w.top_k.value = 0
     assert w.names_html.value.count(KNOWN_NOTE) == w.names.count(greedy)
+
+
+# ----------------------------------------------------------------------------------------------
+# The poem writer and the live training view
+
+
+def text_model():
+    vocab = CharVocab.from_text("shall i compare thee to a summer's day?\n")
+    return CharModel(lm.init_parameters(len(vocab), 8, seed=2, cell="lstm", layers=2), vocab)
+
+
+def test_poem_writer_streams_and_starts_with_the_opening_line():
+    from rnnlib.widgets import poem_writer
+
+    w = poem_writer(text_model(), prefix="Shall I", seed=3)
+    w.length.value = 40
+    seen = []
+    w.poem_html.observe(lambda change: seen.append(change["new"]), names="value")
+    w.button.click()
+    assert w.error is None and w.text.startswith("shall i") and len(w.text) == len("shall i") + 40
+    assert len(seen) >= 3  # it updated while writing, not only at the end
+    assert "shall i" in seen[0] and len(seen[0]) < len(seen[-1])
+    first = w.text
+    w.button.click()
+    assert w.text == first  # same seed, same poem
+    w.seed.value = 4
+    w.button.click()
+    assert w.text != first
+
+
+def test_poem_writer_shows_a_message_for_unknown_characters():
+    from rnnlib.widgets import poem_writer
+
+    w = poem_writer(text_model(), prefix="Forsooth™")
+    w.button.click()
+    assert w.text == "" and "does not know" in w.error and "rnnlib-error" in w.poem_html.value
+    assert not w.button.disabled
+
+
+def test_live_training_view_updates_on_every_evaluation():
+    from rnnlib.text import split_names
+    from rnnlib.train import TrainConfig, train
+    from rnnlib.widgets import live_training_view
+
+    names = ["ana", "bob", "cyd", "dan", "eve", "fay", "gus", "hal"]
+    view = live_training_view(total_steps=30)
+    train(names[:6], names[6:], TrainConfig(hidden_size=6, steps=30, eval_every=10), progress=False,
+          on_eval=view.on_eval)
+    assert view.updates == 3 and view.bar.value == 30
+    assert view.plot.value[:8] == b"\x89PNG\r\n\x1a\n" and "best" in view.status.value

@@ -1,0 +1,82 @@
+"""Writing text with a character model: complete a student's opening line, streaming as it goes.
+
+This replaces the course's ``generate_output()``, which blocks on ``input()``: here the opening
+line is an argument, so notebooks, widgets and the command line can all call it.
+
+Models trained with ``train.train_stream`` read a long text with no start symbol, so generation
+starts from the zero state and feeds the prefix character by character (teacher forcing), then
+draws one character at a time from ``np.random.Generator``, carrying the state.
+"""
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from . import lm
+from .errors import SamplingError, VocabularyError
+from .io import load_model
+from .sampling import check_temperature, check_top_k, draw, make_rng, probabilities
+
+PRETRAINED = Path(__file__).resolve().parents[1] / "data" / "models" / "shakespeare_lstm.npz"
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path):
+    return load_model(path)
+
+
+def pretrained_model(path=None):
+    """The shipped 2-layer LSTM trained on Shakespeare's Sonnets (see data/models/), loaded once."""
+    return _load_cached(str(path or PRETRAINED))
+
+
+def normalise_prefix(vocab, prefix):
+    """The prefix as the model can read it, or VocabularyError naming what it cannot.
+
+    If the vocabulary has no uppercase letters (the Sonnets are lowercased, as in the course), the
+    prefix is lowercased first, so "Forsooth" works.  Any other unknown character is an error.
+    """
+    if not isinstance(prefix, str):
+        raise SamplingError(f"prefix must be a string, got {type(prefix).__name__}")
+    if not any(c.isupper() for c in vocab.chars):
+        prefix = prefix.lower()
+    missing = vocab.unknown(prefix)
+    if missing:
+        raise VocabularyError(
+            f"the opening line has characters the model does not know: {', '.join(map(repr, missing))}; "
+            f"it knows {''.join(vocab.chars)!r}"
+        )
+    return prefix
+
+
+def generate_output(prefix="", length=400, temperature=1.0, top_k=None, seed=None, model=None, on_text=None):
+    """Complete ``prefix`` with ``length`` more characters.
+
+    prefix: the opening line (any case if the model's vocabulary is lowercase).
+    length: characters to add (>= 1).  temperature, top_k: as in ``rnnlib.sampling``.
+    seed: an int for repeatable text (or None).  model: a LanguageModel; default the shipped one.
+    on_text: optional callback(str) called with each new piece of text as it is written, for
+        streaming into a widget or a terminal.
+    Returns prefix + the generated characters.
+    """
+    model = model or pretrained_model()
+    prefix = normalise_prefix(model.vocab, prefix)
+    temperature = check_temperature(temperature)
+    top_k = check_top_k(top_k, len(model.vocab))
+    if not isinstance(length, (int, np.integer)) or isinstance(length, bool) or length < 1:
+        raise SamplingError(f"length must be a whole number >= 1, got {length!r}")
+    rng = make_rng(seed, None)
+    params, chars = model.parameters, model.vocab.chars
+    state, logits = lm.zero_state(params, 1), None
+    for i in model.vocab.encode(prefix):
+        logits, state = lm.step(params, np.array([i]), state)
+    if logits is None:  # no prefix: the first character is drawn from the zero state's scores
+        logits, state = lm.step(params, np.array([-1]), state)
+    out = []
+    for _ in range(length):
+        i = int(draw(probabilities(logits, temperature, top_k), rng)[0])
+        out.append(chars[i])
+        if on_text:
+            on_text(chars[i])
+        logits, state = lm.step(params, np.array([i]), state)
+    return prefix + "".join(out)
