@@ -7,17 +7,24 @@ Models trained with ``train.train_stream`` read a long text with no start symbol
 starts from the zero state and feeds the prefix character by character (teacher forcing), then
 draws one character at a time from ``np.random.Generator``, carrying the state.
 """
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from . import lm
-from .errors import SamplingError, VocabularyError
+from .errors import ModelFileError, SamplingError, VocabularyError
 from .io import load_model
 from .sampling import check_temperature, check_top_k, draw, make_rng, probabilities
 
-PRETRAINED = Path(__file__).resolve().parents[1] / "data" / "models" / "shakespeare_lstm.npz"
+PRETRAINED_NAME = "shakespeare_lstm.npz"
+# A source checkout keeps it in data/models/; `pip install` (not editable) copies it to
+# <prefix>/share/rnnlib/models/ (pyproject.toml's data-files).
+PRETRAINED_PLACES = (
+    Path(__file__).resolve().parents[1] / "data" / "models",
+    Path(sys.prefix) / "share" / "rnnlib" / "models",
+)
 
 
 @lru_cache(maxsize=4)
@@ -26,8 +33,17 @@ def _load_cached(path):
 
 
 def pretrained_model(path=None):
-    """The shipped 2-layer LSTM trained on Shakespeare's Sonnets (see data/models/), loaded once."""
-    return _load_cached(str(path or PRETRAINED))
+    """The shipped 2-layer LSTM trained on Shakespeare's Sonnets (see data/models/), loaded once.
+
+    path: another model file instead.  ModelFileError names the places looked in if it is missing.
+    """
+    if path is not None:
+        return _load_cached(str(path))
+    for place in PRETRAINED_PLACES:
+        if (place / PRETRAINED_NAME).is_file():
+            return _load_cached(str(place / PRETRAINED_NAME))
+    raise ModelFileError(f"the shipped model {PRETRAINED_NAME} is in none of: "
+                         + ", ".join(str(p) for p in PRETRAINED_PLACES))
 
 
 def normalise_prefix(vocab, prefix):

@@ -139,7 +139,7 @@ def train(train_names, val_names, config=None, vocab=None, checkpoint=None, prog
 
 
 def train_sequences(train_seqs, val_seqs, vocab, end_id, config=None, checkpoint=None, progress=True,
-                    on_eval=None, corpus=None):
+                    on_eval=None, corpus=None, initial_parameters=None):
     """``train`` for sequences already encoded: lists of int arrays (names, sentences...).
 
     Each sequence is trained as X = [start, s1..sn], Y = [s1..sn, end_id] (``text.pad_ids``).
@@ -161,15 +161,18 @@ def train_sequences(train_seqs, val_seqs, vocab, end_id, config=None, checkpoint
         return evaluate(params, *val_batch) if val_batch else float("nan")
 
     meta = {"n_train": len(train_seqs), "n_val": len(val_seqs)}
-    return _fit(next_batch, validate, vocab, config, rng, meta, corpus, checkpoint, progress, on_eval)
+    return _fit(next_batch, validate, vocab, config, rng, meta, corpus, checkpoint, progress, on_eval,
+                initial_parameters)
 
 
 def train_stream(train_ids, val_ids, vocab, config=None, checkpoint=None, progress=True, on_eval=None,
-                 corpus=None):
+                 corpus=None, initial_parameters=None):
     """Train on one long text with truncated BPTT, char-rnn style (see the module docstring).
 
     train_ids, val_ids: 1-D int arrays (e.g. ``vocab.encode(text)``); val_ids may be empty.
     An epoch ends when the streams run out; the state then starts again from zero.
+    initial_parameters: start from these (copied; e.g. a pre-trained model's) instead of a fresh
+    initialisation; their cell type and size win over the config's.
     Other arguments and result as ``train``; the validation loss is ``evaluate_stream``'s.
     """
     config = config or TrainConfig()
@@ -192,7 +195,8 @@ def train_stream(train_ids, val_ids, vocab, config=None, checkpoint=None, progre
         return evaluate_stream(params, val_ids) if len(val_ids) > 1 else float("nan")
 
     meta = {"n_train": int(len(train_ids)), "n_val": int(len(val_ids)), "stream": True}
-    return _fit(next_batch, validate, vocab, config, rng, meta, corpus, checkpoint, progress, on_eval)
+    return _fit(next_batch, validate, vocab, config, rng, meta, corpus, checkpoint, progress, on_eval,
+                initial_parameters)
 
 
 def _as_streams(ids, streams, what, min_length=2):
@@ -205,12 +209,20 @@ def _as_streams(ids, streams, what, min_length=2):
     return ids[: streams * length].reshape(streams, length).T
 
 
-def _fit(next_batch, validate, vocab, config, rng, meta, corpus, checkpoint, progress, on_eval):
+def _fit(next_batch, validate, vocab, config, rng, meta, corpus, checkpoint, progress, on_eval,
+         initial_parameters=None):
     """The loop both trainers share: step, clip, update, evaluate, keep the best, report."""
-    params = lm.init_parameters(len(vocab), config.hidden_size, config.seed, np.dtype(config.dtype),
-                                cell=config.cell, layers=config.layers, forget_bias=config.forget_bias)
+    if initial_parameters is not None:
+        params = {k: np.array(v, dtype=np.dtype(config.dtype)) for k, v in initial_parameters.items()}
+        if params["Wax"].shape[1] != len(vocab):
+            raise CorpusError(f"initial_parameters are for a vocabulary of {params['Wax'].shape[1]}, "
+                              f"this text's has {len(vocab)}")
+    else:
+        params = lm.init_parameters(len(vocab), config.hidden_size, config.seed, np.dtype(config.dtype),
+                                    cell=config.cell, layers=config.layers, forget_bias=config.forget_bias)
+    cell, layers, _ = lm.describe(params)
     opt = Adam(config.learning_rate) if config.optimizer == "adam" else SGD(config.learning_rate)
-    meta = {"cell": config.cell, "layers": config.layers, "corpus": corpus, "train": asdict(config), **meta}
+    meta = {"cell": cell, "layers": layers, "corpus": corpus, "train": asdict(config), **meta}
     history = History()
 
     def snapshot(**extra):

@@ -208,6 +208,7 @@ class LiveTrainingView(widgets.VBox):
         self.status = _styled(widgets.HTML(), "rnnlib-status")
         self.plot = _styled(widgets.Image(format="png"), "rnnlib-loss-plot")
         self.children = [widgets.HBox([self.bar, self.status]), self.plot]
+        self.add_class("rnnlib-live-training")
         self.updates = 0
 
     def on_eval(self, history):

@@ -248,7 +248,7 @@ class RNNNumpy:
         for lag in range(lags + 1):
             dxw, da_prev = rnn_step_backward(chains, s[: T - lag].T, self.W)
             dZ[:, : T - lag] += dxw
-            chains = da_prev[:, :-1]  # one step further back; the chain at step 0 stops
+            chains = da_prev[:, 1:]  # one step further back; the chain at step 0 stops
         return dZ
 
     def bptt(self, x, y):

@@ -108,7 +108,8 @@ def strip_speakers(text, max_words=4):
 
     A speech there is a paragraph whose first line names the speaker and ends with a colon
     (``First Citizen:``).  A line is taken for a tag when it is a paragraph's first line, ends with a
-    colon, and has 1 to ``max_words`` words that all begin with a capital letter; it is dropped
+    colon, and has 1 to ``max_words`` words that all begin with a capital letter or a digit
+    (``3 KING HENRY VI:``); it is dropped
     (with its paragraph, if that is all there is).  Load the text with its case (``lower=False``):
     in lowercased text nothing looks like a tag.  Everything else is kept, paragraphs still
     separated by blank lines.
@@ -118,7 +119,7 @@ def strip_speakers(text, max_words=4):
     for paragraph in re.split(r"\n[^\S\n]*\n", text):
         lines = paragraph.strip("\n").split("\n")
         name = lines[0].strip()[:-1].split() if lines[0].rstrip().endswith(":") else []
-        if 0 < len(name) <= max_words and all(w[:1].isupper() for w in name):
+        if 0 < len(name) <= max_words and all(w[:1].isupper() or w[:1].isdigit() for w in name):
             lines = lines[1:]
         if any(line.strip() for line in lines):
             kept.append("\n".join(lines))
@@ -148,6 +149,7 @@ class WordVocab:
         from (``build`` fills it in: the two sentence markers count sentences, ``UNKNOWN_TOKEN``
         counts the word occurrences it stands for).  Not saved with a model.
     lower: whether text is lowercased before lookup (``encode`` of a string, ``texts_to_sequences``).
+    corpus_words: how many distinct words the corpus had (``build`` sets it; None otherwise).
 
     ``word_to_index`` and ``index_to_word`` are the tutorial's lookups.  ``PAD`` (-1) is rnnlib's
     padding id; it is not a token.
@@ -171,6 +173,7 @@ class WordVocab:
         self.tokens = tokens
         self.lower = bool(lower)
         self.counts = dict(counts) if counts is not None else None
+        self.corpus_words = None  # distinct words of the corpus (``build`` sets it)
         self.word_to_index = {t: i for i, t in enumerate(tokens)}
         self.index_to_word = tokens  # the tutorial's name for the list
 

@@ -67,3 +67,22 @@ def test_a_vocabulary_with_capitals_keeps_the_case():
     vocab = CharVocab.from_text("Aa b\n")
     assert normalise_prefix(vocab, "Ab") == "Ab"
     assert normalise_prefix(VOCAB, "SHALL") == "shall"
+
+
+def test_missing_shipped_model_names_the_places_looked_in(monkeypatch, tmp_path):
+    import rnnlib.generate as gen
+    from rnnlib.errors import ModelFileError
+
+    monkeypatch.setattr(gen, "PRETRAINED_PLACES", (tmp_path / "a", tmp_path / "b"))
+    with pytest.raises(ModelFileError, match="none of"):
+        gen.pretrained_model()
+
+
+def test_the_shipped_model_loads_and_writes_lowercase_verse():
+    from rnnlib.generate import pretrained_model
+
+    model = pretrained_model()
+    assert (model.cell, model.layers, model.hidden_size) == ("lstm", 2, 128)
+    assert model.config["corpus"] == "shakespeare" and model.config["best_val_loss"] < 2.0
+    text = generate_output("Shall I compare thee", length=80, temperature=0.5, seed=0)
+    assert text.startswith("shall i compare thee") and text == text.lower()

@@ -431,3 +431,20 @@ def test_evaluate_stream_equals_one_long_pass_for_a_single_stream():
     p = lm.init_parameters(len(vocab), 8, seed=1, dtype=np.float64, cell="gru")
     whole, count, _ = lm.forward(p, ids[:-1, None], ids[1:, None])
     assert rnnlib.train.evaluate_stream(p, ids, streams=1, chunk=37) == pytest.approx(whole / count, rel=1e-10)
+
+
+def test_stream_training_can_continue_from_given_parameters_without_changing_them():
+    vocab = CharVocab.from_text(TEXT)
+    ids = vocab.encode(TEXT)
+    start = lm.init_parameters(len(vocab), 8, seed=3, cell="gru")
+    before = {k: v.copy() for k, v in start.items()}
+    config = TrainConfig(hidden_size=99, batch_size=4, seq_length=16, steps=20, eval_every=10, learning_rate=0.01)
+    model, history = rnnlib.train.train_stream(ids[:1500], ids[1500:], vocab, config, progress=False,
+                                               initial_parameters=start)
+    assert same_parameters(start, before)  # the caller's arrays are not trained in place
+    assert model.cell == "gru" and model.hidden_size == 8  # the parameters' shape wins over the config
+    first_val = rnnlib.train.evaluate_stream(start, ids[1500:])
+    assert history.best_val_loss < first_val
+    with pytest.raises(CorpusError, match="vocabulary"):
+        rnnlib.train.train_stream(ids[:1500], ids[1500:], CharVocab("ab"), config, progress=False,
+                                  initial_parameters=start)

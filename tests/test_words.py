@@ -96,8 +96,9 @@ def test_tokenize_sentences_multiple_sentences():
 
 
 def test_strip_speakers():
-    script = "First Citizen:\nBefore we proceed, hear me.\n\nALL:\nSpeak, speak.\n\nLUCIO:\n\nWho's there:\nme."
-    assert strip_speakers(script) == "Before we proceed, hear me.\n\nSpeak, speak.\n\nWho's there:\nme."
+    script = ("First Citizen:\nBefore we proceed, hear me.\n\nALL:\nSpeak, speak.\n\nLUCIO:\n\nWho's there:\nme."
+              "\n\n3 KING HENRY VI:\nMy lords.")
+    assert strip_speakers(script) == "Before we proceed, hear me.\n\nSpeak, speak.\n\nWho's there:\nme.\n\nMy lords."
     # a first line that ends with a colon but is not a name of capitalised words stays
     assert strip_speakers("Say no more:\nI know.") == "Say no more:\nI know."
     assert strip_speakers("") == ""
@@ -172,7 +173,7 @@ def test_decode_skips_padding_and_refuses_bad_ids():
 def test_equality_and_repr():
     a = WordVocab.build(CORPUS, size=100)
     b = WordVocab(list(a.tokens))
-    assert a == b and b.counts is None
+    assert a == b and b.counts is None and b.corpus_words is None
     assert a != WordVocab.build(CORPUS, size=6)
     assert a != list(a.tokens)
     assert "WordVocab(10 tokens" in repr(a)

@@ -20,6 +20,7 @@ from lab_harness import NOTEBOOKS, SCREENSHOTS, code_cell_count, widget_outputs
 # widget_drivers.py); test_every_widget_notebook_is_listed fails until it does.
 WIDGET_NOTEBOOKS = {
     "03_sampling.ipynb": {"rnnlib-dino-sampler": 1},
+    "08_writing_like_shakespeare.ipynb": {"rnnlib-live-training": 1, "rnnlib-poem-writer": 1},
 }
 
 VIEWPORT = {"width": 1280, "height": 1400}

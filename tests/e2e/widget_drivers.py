@@ -7,6 +7,8 @@ A notebook that displays a new kind of widget needs a driver here (and an entry 
 """
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
@@ -121,6 +123,55 @@ def drive_dino_sampler(page, box):
     expect(names_out).to_be_visible()
 
 
+def drive_live_training(page, box):
+    """rnnlib.widgets.live_training_view: after the notebook's training cell, the bar is full and
+    the status line and the loss-curve image are on display."""
+    bar = box.locator(".rnnlib-progress .progress-bar")  # ipywidgets 8 draws the bar as a div
+    expect(bar).to_have_count(1, timeout=UPDATE_TIMEOUT_MS)
+    expect(bar).to_have_attribute("style", re.compile(r"width: 100%"), timeout=UPDATE_TIMEOUT_MS)
+    expect(box.locator(".rnnlib-status")).to_contain_text("validation", timeout=UPDATE_TIMEOUT_MS)
+    image = box.locator(".rnnlib-loss-plot")
+    page.wait_for_function("(img) => img.naturalWidth > 100", arg=image.element_handle(),
+                           timeout=UPDATE_TIMEOUT_MS)
+
+
+def drive_poem_writer(page, box):
+    """rnnlib.widgets.poem_writer: typing an opening line and pressing Generate writes a poem that
+    starts with that line, streamed (the text grows in several steps); an unknown character gives
+    a message instead."""
+    poem = box.locator(".rnnlib-poem")
+    opening = box.locator(".rnnlib-opening input")
+    opening.click(click_count=3)
+    page.keyboard.press("Backspace")
+    page.keyboard.type("Forsooth this maketh no sense", delay=10)
+    expect(opening).to_have_value("Forsooth this maketh no sense")
+    press_on(page, box.locator(".rnnlib-poem-temperature .noUi-handle"), "ArrowRight", 2)
+    # Count the changes to the poem's text while it is written: streaming means many, not one.
+    poem.evaluate("""(el) => { window.__poemUpdates = 0;
+        new MutationObserver(() => { window.__poemUpdates += 1; })
+            .observe(el, {childList: true, subtree: true, characterData: true}); }""")
+    box.locator(".rnnlib-generate").click()
+    try:
+        page.wait_for_function(
+            "(el) => { const t = el.innerText; return t.startsWith('forsooth this maketh no sense') && "
+            "t.length > 200; }", arg=poem.element_handle(), timeout=UPDATE_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        raise AssertionError(f"poem writer: expected a poem starting with the opening line; shown: "
+                             f"{poem.inner_text()[:300]!r}") from None
+    expect(box.locator(".rnnlib-generate")).to_be_enabled(timeout=UPDATE_TIMEOUT_MS)
+    updates = page.evaluate("window.__poemUpdates")
+    assert updates >= 3, f"poem writer: the poem appeared in {updates} update(s); expected it to stream"
+
+    # A character the model cannot read: a message, and the button comes back.
+    opening.click()
+    page.keyboard.type("™")
+    box.locator(".rnnlib-generate").click()
+    expect(box.locator(".rnnlib-poem .rnnlib-error")).to_contain_text("does not know", timeout=UPDATE_TIMEOUT_MS)
+    expect(box.locator(".rnnlib-generate")).to_be_enabled()
+
+
 DRIVERS = {
     "rnnlib-dino-sampler": drive_dino_sampler,
+    "rnnlib-live-training": drive_live_training,
+    "rnnlib-poem-writer": drive_poem_writer,
 }
