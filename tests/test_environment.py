@@ -110,3 +110,19 @@ def test_the_check_catches_a_mismatch(pyproject, environment_text, edit):
     edited = edit(environment_text)
     assert edited != environment_text, "the edit no longer applies; update this test"
     assert mismatches(pyproject, environment_requirements(edited)) != []
+
+
+def test_binder_post_build_registers_the_kernel_with_the_makefile_pins():
+    """Binder's postBuild and `make venv` must register the same kernel name and environment."""
+    import re
+    import shlex
+
+    def pins(text):
+        return dict(re.findall(r'--env\s+(\w+)\s+("[^"]*"|\S+)', text.replace("\\\n", " ")))
+
+    makefile = (ROOT / "Makefile").read_text()
+    post_build = (ROOT / "postBuild").read_text()
+    assert "--name rnnlib" in makefile and "--name rnnlib" in post_build
+    make_pins, binder_pins = pins(makefile), pins(post_build)
+    assert make_pins and {k: shlex.split(v)[0] for k, v in make_pins.items()} == {
+        k: shlex.split(v)[0] for k, v in binder_pins.items()}
