@@ -133,9 +133,10 @@ def cmd_generate(args):
 
 
 def _normalised(model, prefix):
-    from .generate import normalise_prefix
+    from .generate import OPENING
+    from .sampling import normalise_prefix
 
-    return normalise_prefix(model.vocab, prefix)
+    return normalise_prefix(model.vocab, prefix, what=OPENING)
 
 
 def build_parser():

@@ -14,9 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from . import lm
-from .errors import ModelFileError, SamplingError, VocabularyError
+from .errors import ModelFileError, SamplingError
 from .io import load_model
-from .sampling import check_temperature, check_top_k, draw, make_rng, probabilities
+from .sampling import check_temperature, check_top_k, draw, make_rng, normalise_prefix, probabilities
+
+OPENING = "the opening line"  # how messages name the prefix of a poem
 
 PRETRAINED_NAME = "shakespeare_lstm.npz"
 # A source checkout keeps it in data/models/; `pip install` (not editable) copies it to
@@ -46,25 +48,6 @@ def pretrained_model(path=None):
                          + ", ".join(str(p) for p in PRETRAINED_PLACES))
 
 
-def normalise_prefix(vocab, prefix):
-    """The prefix as the model can read it, or VocabularyError naming what it cannot.
-
-    If the vocabulary has no uppercase letters (the Sonnets are lowercased, as in the course), the
-    prefix is lowercased first, so "Forsooth" works.  Any other unknown character is an error.
-    """
-    if not isinstance(prefix, str):
-        raise SamplingError(f"prefix must be a string, got {type(prefix).__name__}")
-    if not any(c.isupper() for c in vocab.chars):
-        prefix = prefix.lower()
-    missing = vocab.unknown(prefix)
-    if missing:
-        raise VocabularyError(
-            f"the opening line has characters the model does not know: {', '.join(map(repr, missing))}; "
-            f"it knows {''.join(vocab.chars)!r}"
-        )
-    return prefix
-
-
 def generate_output(prefix="", length=400, temperature=1.0, top_k=None, seed=None, model=None, on_text=None):
     """Complete ``prefix`` with ``length`` more characters.
 
@@ -76,7 +59,7 @@ def generate_output(prefix="", length=400, temperature=1.0, top_k=None, seed=Non
     Returns prefix + the generated characters.
     """
     model = model or pretrained_model()
-    prefix = normalise_prefix(model.vocab, prefix)
+    prefix = normalise_prefix(model.vocab, prefix, what=OPENING)
     temperature = check_temperature(temperature)
     top_k = check_top_k(top_k, len(model.vocab))
     if not isinstance(length, (int, np.integer)) or isinstance(length, bool) or length < 1:

@@ -60,20 +60,31 @@ def check_top_k(top_k, vocab_size):
     return int(top_k)
 
 
-def _prefix_ids(vocab, prefix):
-    """Normalise ``prefix`` (see the module docstring) and return (prefix, ids)."""
+def normalise_prefix(vocab, prefix, what="prefix"):
+    """The prefix as the model can read it, or an error naming what it cannot.
+
+    If the vocabulary has no uppercase letters (the dinosaur names and the Sonnets are lowercased,
+    as in the course), the prefix is lowercased first, so "Tyr" and "Forsooth" work.  Any other
+    unknown character raises VocabularyError.  what: how the message names the prefix.
+    """
     if not isinstance(prefix, str):
-        raise SamplingError(f"prefix must be a string, got {type(prefix).__name__}")
-    if "\n" in prefix:
-        raise SamplingError("prefix must not contain a newline: a newline ends a name")
+        raise SamplingError(f"{what} must be a string, got {type(prefix).__name__}")
     if not any(c.isupper() for c in vocab.chars):
         prefix = prefix.lower()
     missing = vocab.unknown(prefix)
     if missing:
         raise VocabularyError(
-            f"prefix {prefix!r} has characters the model does not know: {', '.join(map(repr, missing))}"
+            f"{what} {prefix!r} has characters the model does not know: {', '.join(map(repr, missing))}"
             f" (vocabulary: {''.join(vocab.chars)!r})"
         )
+    return prefix
+
+
+def _prefix_ids(vocab, prefix):
+    """A name's prefix, normalised, and its ids; a newline (which ends a name) is refused."""
+    if isinstance(prefix, str) and "\n" in prefix:
+        raise SamplingError("prefix must not contain a newline: a newline ends a name")
+    prefix = normalise_prefix(vocab, prefix)
     return prefix, vocab.encode(prefix)
 
 

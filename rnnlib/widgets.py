@@ -162,7 +162,8 @@ class PoemWriter(widgets.VBox):
 
     def generate(self, _button=None):
         """Write a poem from the current controls, updating the display as it goes."""
-        from .generate import generate_output, normalise_prefix
+        from .generate import OPENING, generate_output
+        from .sampling import normalise_prefix
 
         written = []
 
@@ -173,7 +174,7 @@ class PoemWriter(widgets.VBox):
 
         self.button.disabled = True
         try:
-            shown = normalise_prefix(self.model.vocab, self.prefix.value)
+            shown = normalise_prefix(self.model.vocab, self.prefix.value, what=OPENING)
             self.text = generate_output(self.prefix.value, length=self.length.value, temperature=self.temperature.value,
                                         seed=self.seed.value, model=self.model, on_text=stream)
             self.error = None

@@ -4,7 +4,8 @@ import pytest
 
 from rnnlib import lm
 from rnnlib.errors import SamplingError, VocabularyError
-from rnnlib.generate import generate_output, normalise_prefix
+from rnnlib.generate import generate_output
+from rnnlib.sampling import normalise_prefix
 from rnnlib.model import LanguageModel
 from rnnlib.text import CharVocab
 
