@@ -8,6 +8,7 @@
 with one name per line.  Errors in the input print one line and exit with status 2.
 """
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def _load_text(corpus, lower):
 
 
 def cmd_train(args):
-    from .text import CharVocab, train_val_split
+    from .text import CharVocab, split_tail, train_val_split
     from .train import TrainConfig, train, train_stream
 
     if args.out.suffix != ".npz":  # refuse before training, not at the first checkpoint
@@ -73,11 +74,10 @@ def cmd_train(args):
         if not text.strip():
             raise CorpusError(f"the corpus {args.corpus!r} is empty")
         vocab = CharVocab.from_text(text)
-        ids = vocab.encode(text)
-        split = int(len(ids) * (1 - args.val_fraction))  # the last part of the text is held out
-        print(f"{split:,} training characters, {len(ids) - split:,} held out (the end of the text), "
+        train_ids, val_ids = split_tail(vocab.encode(text), args.val_fraction)  # the end is held out
+        print(f"{len(train_ids):,} training characters, {len(val_ids):,} held out (the end of the text), "
               f"vocabulary {len(vocab)}; saving the best model to {args.out}")
-        model, history = train_stream(ids[:split], ids[split:], vocab, config, checkpoint=args.out,
+        model, history = train_stream(train_ids, val_ids, vocab, config, checkpoint=args.out,
                                       progress=not args.quiet, corpus=args.corpus)
     else:
         names = _load_names(args.corpus)
@@ -89,7 +89,10 @@ def cmd_train(args):
         print(f"stopped after {args.minutes} minutes ({history.step[-1]} steps)")
     if history.interrupted:
         print(f"interrupted after {history.step[-1] if history.step else 0} steps; the best model so far is kept")
-    print(f"best validation loss {history.best_val_loss:.4f} nats/char at step {history.best_step}; model in {args.out}")
+    if math.isnan(history.best_val_loss):
+        print(f"nothing was held out for validation (--val-fraction 0), so the last model is kept; model in {args.out}")
+    else:
+        print(f"best validation loss {history.best_val_loss:.4f} nats/char at step {history.best_step}; model in {args.out}")
     return 0
 
 

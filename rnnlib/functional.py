@@ -6,15 +6,21 @@ array, so reductions that act "per example" run over axis 0.
 import numpy as np
 
 
-def softmax(z):
-    """Column-wise softmax.
+def softmax(z, axis=0, inplace=False):
+    """Softmax along ``axis`` (default 0: the course's columns, one example per column).
 
-    z: (n, ...) scores; each column (everything after axis 0 indexes one example) is normalised.
-    Returns an array of the same shape whose columns are probability vectors.
-    Subtracting the column maximum first keeps ``exp`` from overflowing; it does not change the result.
+    z: scores of any shape.  Returns probabilities of the same shape, summing to 1 along ``axis``.
+    Subtracting the maximum first keeps ``exp`` from overflowing; it does not change the result.
+    inplace: overwrite ``z`` (a float array) instead of allocating; worth it for wide outputs such as
+    an 8,000-word vocabulary.
     """
-    e = np.exp(z - z.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
+    if inplace:
+        z -= z.max(axis=axis, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=axis, keepdims=True)
+        return z
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 def sigmoid(z):

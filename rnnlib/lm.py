@@ -164,7 +164,7 @@ def forward(parameters, X, Y, state=None, dropout=0.0, rng=None):
     if len(states) != layers:
         raise ShapeError(f"lm.forward: state has {len(states)} layers, the model has {layers}")
 
-    xw = _input_projection(Wax, parameters["b"], X)  # (G*n_a, T, m)
+    xw = input_projection(Wax, parameters["b"], X)  # (G*n_a, T, m)
     layer_caches, finals = [], []
     for k in range(1, layers + 1):
         Wx, Wh, b = (parameters[n] for n in layer_names(k))
@@ -192,7 +192,7 @@ def forward(parameters, X, Y, state=None, dropout=0.0, rng=None):
     return loss_sum, len(real), cache
 
 
-def _input_projection(Wax, b, X):
+def input_projection(Wax, b, X):
     """Layer 1's ``Wax @ one_hot(X) + b`` for every step at once: a column gather, (G*n_a, T, m).
 
     ``np.take`` is about three times faster than fancy indexing here; ids of -1 (the zero input)
@@ -284,7 +284,7 @@ def step(parameters, ids, state):
     cell = CELLS[cell_name]
     ids = np.asarray(ids)
     states, plain = _as_layers(state, parameters, len(ids))
-    x = _input_projection(parameters["Wax"], parameters["b"], ids[None, :])[:, 0]
+    x = input_projection(parameters["Wax"], parameters["b"], ids[None, :])[:, 0]
     new = []
     for k in range(1, layers + 1):
         Wx, Wh, b = (parameters[n] for n in layer_names(k))

@@ -125,6 +125,20 @@ def train_val_split(items, val_fraction=0.1, seed=0):
     return train, val
 
 
+def split_tail(ids, val_fraction=0.1):
+    """Hold out the *end* of a long text: (train, val), the last ``val_fraction`` of ``ids``.
+
+    For one continuous text a random split would cut it into pieces; the end is the usual choice
+    (the Shakespeare notebooks hold out the last 10%).  val_fraction 0 gives an empty val.
+    """
+    if not 0 <= val_fraction < 1:
+        raise CorpusError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    split = len(ids) - int(round(len(ids) * val_fraction))
+    if split < 2:
+        raise CorpusError(f"the text has {len(ids)} tokens: too short to train on after holding out {val_fraction:.0%}")
+    return ids[:split], ids[split:]
+
+
 def build_data(text, Tx=40, stride=3):
     """The course's (and Keras's ``lstm_text_generation``'s) training windows.
 

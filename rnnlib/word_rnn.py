@@ -171,14 +171,10 @@ class RNNNumpy:
     def _outputs(self, S):
         """softmax(V s_t) for every row of S (T, hidden), as (T, word_dim): one matrix product.
 
-        The softmax is rnnlib's (subtract the maximum, exponentiate, normalise) done in place, row
-        by row (rows are time steps here), so the 8,000-wide scores are not copied three times.
+        The softmax is rnnlib's, along rows (time steps here) and in place, so the 8,000-wide
+        scores are not copied three times.
         """
-        Z = S @ self.V.T
-        Z -= Z.max(axis=1, keepdims=True)
-        np.exp(Z, out=Z)
-        Z /= Z.sum(axis=1, keepdims=True)
-        return Z
+        return softmax(S @ self.V.T, axis=1, inplace=True)
 
     def forward_propagation(self, x):
         """(o, s) for one sentence x (T word ids).
@@ -255,8 +251,7 @@ class RNNNumpy:
         """(dU, dV, dW): gradients of the sentence's summed loss, truncated as ``bptt_truncate`` says."""
         x, y = self._check_pair(x, y)
         dZ, dV, dW = self._gradients(x, y)
-        dU = np.zeros_like(self.U)
-        np.add.at(dU, (slice(None), x), dZ)  # a word that occurs twice collects both columns
+        dU = lm.scatter_columns(dZ, x, self.word_dim)  # a word that occurs twice collects both columns
         return dU, dV, dW
 
     def sgd_step(self, x, y, learning_rate):

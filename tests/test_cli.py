@@ -304,3 +304,21 @@ def test_minutes_budget_stops_training(tmp_path, capsys):
     assert main(["train", str(corpus), "--steps", "100000", "--minutes", "0.001", "--hidden", "4",
                  "--out", str(out), "--quiet"]) == 0
     assert "stopped after 0.001 minutes" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fraction", ["1.5", "-0.2"])
+def test_text_mode_refuses_a_bad_validation_fraction(tmp_path, capsys, fraction):
+    corpus = tmp_path / "poem.txt"
+    corpus.write_text("abc abc abc\n" * 40)
+    status, _, err = call(["train", str(corpus), "--mode", "text", "--val-fraction", fraction, "--steps", "2",
+                           "--out", str(tmp_path / "m.npz"), "--quiet"], capsys)
+    assert status == 2 and "val_fraction" in err
+
+
+def test_no_validation_says_so(tmp_path, capsys):
+    corpus = tmp_path / "poem.txt"
+    corpus.write_text("abc abc abc\n" * 40)
+    status, out, _ = call(["train", str(corpus), "--mode", "text", "--val-fraction", "0", "--steps", "2",
+                           "--hidden", "4", "--seq-length", "8", "--batch-size", "2", "--out", str(tmp_path / "m.npz"),
+                           "--quiet"], capsys)
+    assert status == 0 and "nothing was held out" in out and "nan" not in out

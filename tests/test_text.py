@@ -143,3 +143,16 @@ def test_vectorization_is_one_hot_of_the_windows():
     assert vocab.decode(x[1].argmax(axis=1)) == sentences[1] and vocab.chars[y[1].argmax()] == nxt[1]
     with pytest.raises(VocabularyError, match="not in char_indices"):
         vectorization(["abc"], ["z"], 3, {"a": 0, "b": 1, "c": 2}, 3)
+
+
+def test_split_tail_holds_out_the_end_and_refuses_bad_fractions():
+    from rnnlib.text import split_tail
+
+    train, val = split_tail(np.arange(100), 0.1)
+    assert list(val) == list(range(90, 100)) and list(train) == list(range(90))
+    assert len(split_tail(np.arange(10), 0.0)[1]) == 0
+    for bad in (1.5, -0.2, 1.0):
+        with pytest.raises(CorpusError, match="val_fraction"):
+            split_tail(np.arange(100), bad)
+    with pytest.raises(CorpusError, match="too short"):
+        split_tail(np.arange(3), 0.9)
