@@ -1,7 +1,7 @@
 """Cell speed: forward+backward characters per second of rnnlib's language model, per cell type.
 
 For each cell (rnn, gru, lstm), hidden size (64, 128, 256), batch (32, 64) and dtype (float32,
-float64) it times one ``rnnlib.lm.forward`` + ``rnnlib.lm.backward`` of a one-layer model over a
+float64) it times one ``rnnlib.core.lm.forward`` + ``rnnlib.core.lm.backward`` of a one-layer model over a
 vocabulary of 65 (tinyshakespeare's size) on a (T=64, batch) block of *synthetic* uniformly random
 ids (no padding, no real text: the speed does not depend on which ids they are).  It reports
 
@@ -29,8 +29,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from rnnlib import lm  # noqa: E402
-from rnnlib.layers import CELLS  # noqa: E402
+from rnnlib.core import lm  # noqa: E402
+from rnnlib.core.layers import CELLS  # noqa: E402
 
 VOCAB = 65  # tinyshakespeare's character vocabulary
 SEQ_LEN = 64

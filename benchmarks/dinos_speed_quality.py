@@ -6,13 +6,13 @@ dinosaur names three ways and prints how fast each one learns and how good it ge
 * **course loop** -- the course's algorithm: ``initialize_parameters(50, 27, 27)``, the training
   names shuffled with ``np.random.seed(0)``, the hidden state carried from name to name, and
   ``rnnlib.course.optimize`` (SGD 0.01, clip 5) on one name per iteration.
-* **rnnlib fast trainer** -- ``rnnlib.train.train``: padded batches of 32 names, Adam 0.005,
+* **rnnlib fast trainer** -- ``rnnlib.train``: padded batches of 32 names, Adam 0.005,
   clip by value 5, several seeds.
 * **PyTorch nn.RNN** (optional) -- the same model, batches, optimizer and clipping in PyTorch,
   started from the same initial weights as the fast trainer.
 
 Every validation figure is the mean ``-log p`` per character (nats/char, the closing newline
-included) of the held-out names, computed by ``rnnlib.train.evaluate`` (``rnnlib.lm.forward``) on
+included) of the held-out names, computed by ``rnnlib.evaluate`` (``rnnlib.core.lm.forward``) on
 one padded batch of all of them -- for the PyTorch model too, on its weights copied out.
 
 Run from the repository root (see benchmarks/README.md)::
@@ -32,11 +32,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from rnnlib import lm  # noqa: E402
-from rnnlib.course import initialize_parameters, optimize  # noqa: E402
-from rnnlib.datasets import load_text  # noqa: E402
-from rnnlib.text import CharVocab, names_to_batch, pad_ids, split_names, train_val_split  # noqa: E402
-from rnnlib.train import TrainConfig, shuffled_batches, evaluate, train  # noqa: E402
+from rnnlib import (CharVocab, TrainConfig, evaluate, initialize_parameters, names_to_batch, optimize,  # noqa: E402
+                    pad_ids, shuffled_batches, split_names, train, train_val_split)
+from rnnlib.core import lm  # noqa: E402
+from rnnlib.data.datasets import load_text  # noqa: E402
 
 HIDDEN = 50
 TARGET_SOONER = 50.0  # the fast trainer should reach the course loop's final val loss >= 50x sooner
@@ -217,7 +216,7 @@ def fast_config(settings, dtype, seed, steps=None, eval_every=None):
 
 
 def run_fast_trainer(data, settings, dtype, seed):
-    """``rnnlib.train.train`` with validation every ``eval_every`` steps.
+    """``rnnlib.train`` with validation every ``eval_every`` steps.
 
     Its clock is ``History.seconds``: wall time since training started, evaluations included.
     """
@@ -255,7 +254,7 @@ def seconds_per_evaluation(data, dtype, repeats=20):
 
 
 def make_torch_model(torch, params):
-    """PyTorch twin of ``rnnlib.lm``'s model, holding a copy of the rnnlib ``params``.
+    """PyTorch twin of ``rnnlib.core.lm``'s model, holding a copy of the rnnlib ``params``.
 
     One-hot input (id -1 = the zero vector), ``nn.RNN`` (tanh) and a ``Linear`` output layer.
     ``nn.RNN`` has two hidden biases; ``bias_hh`` is fixed at zero so there is one bias ``b``, as in
@@ -292,7 +291,7 @@ def make_torch_model(torch, params):
             return nn.functional.cross_entropy(logits.reshape(-1, vocab_size), Y.reshape(-1), ignore_index=-1)
 
         def to_rnnlib(self):
-            """The weights as an rnnlib parameter dict (numpy views), for ``rnnlib.train.evaluate``."""
+            """The weights as an rnnlib parameter dict (numpy views), for ``rnnlib.evaluate``."""
             b = self.rnn.bias_ih_l0 + self.rnn.bias_hh_l0
             return {
                 "Wax": self.rnn.weight_ih_l0.detach().numpy(),
@@ -313,7 +312,7 @@ class TorchTrainer:
         torch.manual_seed(seed)
         self.settings = settings
         self.end_id = int(data.vocab.encode("\n")[0])
-        # The same initial weights and the same endless batch stream that rnnlib.train.train builds.
+        # The same initial weights and the same endless batch stream that rnnlib.train builds.
         params = lm.init_parameters(len(data.vocab), HIDDEN, seed, np.dtype(dtype))
         self.model = make_torch_model(torch, params)
         trainable = [p for p in self.model.parameters() if p.requires_grad]

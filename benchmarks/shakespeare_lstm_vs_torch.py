@@ -6,14 +6,14 @@ of tinyshakespeare (as stored, not lowercased) and a softmax output -- the same 
 state carried from chunk to chunk with gradients stopped at chunk boundaries (truncated BPTT),
 Adam lr 0.002, gradients clipped to global norm 5, no dropout, float32.
 
-* **rnnlib**: ``rnnlib.train.train_stream`` with ``TrainConfig(cell='lstm', layers=2, ...)``.
+* **rnnlib**: ``rnnlib.train_stream`` with ``TrainConfig(cell='lstm', layers=2, ...)``.
 * **PyTorch**: one-hot input -> ``nn.LSTM(65, 128, num_layers=2)`` -> ``nn.Linear(128, 65)``, started
   from rnnlib's initial weights (gate blocks reordered, see ``to_torch_gates``), fed the same
   chunks in the same order, ``torch.optim.Adam`` and ``clip_grad_norm_``.
 
 It prints (1) training characters per second of each, measured alternately after a warm-up, and
 (2) the validation loss each reaches after the same training wall time (``--seconds``, evaluation
-excluded), both scored by ``rnnlib.train.evaluate_stream`` -- the PyTorch weights are copied back
+excluded), both scored by ``rnnlib.evaluate_stream`` -- the PyTorch weights are copied back
 into an rnnlib parameter dict for that.  Before any timing it checks that the two really are the
 same model: equal losses (and gradients) at the same weights.
 
@@ -55,10 +55,9 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from rnnlib import lm  # noqa: E402
-from rnnlib.datasets import load_text  # noqa: E402
-from rnnlib.text import CharVocab  # noqa: E402
-from rnnlib.train import TrainConfig, evaluate_stream, train_stream  # noqa: E402
+from rnnlib import CharVocab, TrainConfig, evaluate_stream, train_stream  # noqa: E402
+from rnnlib.core import lm  # noqa: E402
+from rnnlib.data.datasets import load_text  # noqa: E402
 
 CORPUS = "tinyshakespeare"
 HIDDEN = 128
@@ -67,7 +66,7 @@ BATCH = 64
 SEQ_LENGTH = 64
 LEARNING_RATE = 0.002
 CLIP_NORM = 5.0
-ADAM_BETA1, ADAM_BETA2, ADAM_EPS = 0.9, 0.999, 1e-8  # rnnlib.optim.Adam's defaults (and PyTorch's)
+ADAM_BETA1, ADAM_BETA2, ADAM_EPS = 0.9, 0.999, 1e-8  # rnnlib.core.optim.Adam's defaults (and PyTorch's)
 VAL_FRACTION = 0.1
 TARGET_RATIO = 0.8  # rnnlib training chars/s over PyTorch's, float32
 TWIN_TOLERANCE = {"float32": 1e-5, "float64": 1e-10}  # |loss difference| at the same weights
@@ -306,7 +305,7 @@ def make_torch_model(torch, params):
             return params
 
         def grads_as_rnnlib(self):
-            """The gradients after ``backward``, named and laid out like ``rnnlib.lm.backward``'s."""
+            """The gradients after ``backward``, named and laid out like ``rnnlib.core.lm.backward``'s."""
             grads = {"dWya": self.out.weight.grad.numpy(), "dby": self.out.bias.grad.numpy()[:, None]}
             for k in range(1, LAYERS + 1):
                 Wx, Wh, b = lm.layer_names(k)
@@ -343,7 +342,7 @@ class TorchStreamTrainer:
         loss.backward()
         self.torch.nn.utils.clip_grad_norm_(self.trainable, CLIP_NORM)
         self.steps += 1
-        # rnnlib.optim.Adam adds eps to sqrt(v) before the bias correction (Kingma & Ba's "efficient
+        # rnnlib.core.optim.Adam adds eps to sqrt(v) before the bias correction (Kingma & Ba's "efficient
         # version"), PyTorch to sqrt(v_hat) after it; eps / sqrt(1 - beta2^t) here makes them the same
         # update.  It matters only for parameters whose gradients are near eps (rare characters'
         # input columns), but without it the two runs drift apart by ~1e-4 nats in a few steps.
@@ -554,7 +553,7 @@ def main(argv=None):
             say(f"  copy-back check ({r.dtype}): PyTorch's own streamed validation loss {r.torch_val_loss:.6f}, "
                 f"rnnlib.evaluate_stream on the copied weights {r.val_loss:.6f}")
     which = "all of the" if settings.val_chars is None else f"the first {len(val_ids)} characters of the"
-    say("  val loss: rnnlib.train.evaluate_stream (16 streams, 256-character chunks, state carried) on "
+    say("  val loss: rnnlib.evaluate_stream (16 streams, 256-character chunks, state carried) on "
         f"{which} validation text, for both libraries")
     say("")
 

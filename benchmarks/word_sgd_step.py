@@ -13,7 +13,7 @@ hidden units.  This script times that step four ways on one random sentence of 4
   (``U[:, x[t]]``), as the tutorial's own code does.
 * ``RNNNumpy.sgd_step`` (rnnlib.word_rnn): the same step, same truncation, same numbers: all
   outputs in one matrix product, the errors of all outputs travelling back together.
-* ``rnnlib.lm`` on a batch: 32 sentences of 45 words in one forward/backward (full BPTT, biases)
+* ``rnnlib.core.lm`` on a batch: 32 sentences of 45 words in one forward/backward (full BPTT, biases)
   and an SGD update, reported per sentence.  A different algorithm (mini-batch), shown for scale.
 
 Each is timed as the median of several repeats after a warm-up, in float64 (the tutorial's) and
@@ -37,8 +37,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from rnnlib import lm  # noqa: E402
-from rnnlib.word_rnn import RNNNumpy  # noqa: E402
+from rnnlib import RNNNumpy  # noqa: E402
+from rnnlib.core import lm  # noqa: E402
 
 TARGET = 50.0
 

@@ -5,13 +5,20 @@
       from rnnlib import rnn_cell_forward, rnn_forward, clip, sample, optimize, model
       from rnnlib import lstm_cell_forward, lstm_backward, gru_cell_forward, gru_backward
 
-* A fast batched trainer, sampler and model files on the same cells (``rnnlib.train``,
-  ``rnnlib.sampling``, ``rnnlib.io``), driven from notebooks or ``python -m rnnlib``.
+* A fast batched trainer, sampler and model files on the same cells::
+
+      from rnnlib import TrainConfig, train, train_stream, sample_names, save_model, load_model
+
+Widgets, plots and the notebooks' experiments are in ``rnnlib.ui``.  The layers underneath, for
+reading: ``rnnlib.core`` (the math) <- ``rnnlib.data`` (corpora, vocabularies) <-
+``rnnlib.training`` (trainers, sampling, model files) <- ``rnnlib.course`` (the assignments) <-
+``rnnlib.ui``.  Every public name below is listed in ``__all__``.
 """
-from .cells.gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
-from .cells.lstm import lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward
-from .cells.rnn import rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
-from .course import (
+from .core.functional import sigmoid, softmax
+from .core.lm import init_parameters
+from .core.gradcheck import check_gradients, norm_relative_error, numerical_gradient, relative_error, weighted_loss
+from .core.optim import SGD, Adam, clip_by_global_norm, clip_by_value, global_norm
+from .course.dinosaurs import (
     clip,
     get_initial_loss,
     initialize_parameters,
@@ -24,9 +31,30 @@ from .course import (
     smooth,
     update_parameters,
 )
+from .course.gru_step_by_step import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
+from .course.lstm_step_by_step import lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward
+from .course.rnn_step_by_step import rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
+from .course.shakespeare import build_data, generate_output, pretrained_model, vectorization
+from .course.wildml import RNNNumpy, SGDHistory, generate_sentence, lm_pairs, perplexity
+from .data import datasets
+from .data.chars import PAD, START, CharVocab, names_to_batch, pad_ids, split_names, split_tail, train_val_split
+from .data.padding import pad_sequences
+from .data.words import (
+    SENTENCE_END,
+    SENTENCE_START,
+    UNKNOWN_TOKEN,
+    WordVocab,
+    join_words,
+    split_sentences,
+    strip_speakers,
+    tokenize_sentences,
+    word_tokenize,
+)
 from .errors import (
+    ConfigError,
     CorpusError,
     DatasetUnavailable,
+    GradientCheckFailed,
     ModelFileError,
     RnnlibError,
     SamplingError,
@@ -34,6 +62,47 @@ from .errors import (
     TrainingDiverged,
     VocabularyError,
 )
-from .functional import sigmoid, softmax
+from .training.language_model import CharModel, LanguageModel
+from .training.model_files import load_model, save_model
+from .training.sampling import mark_known, next_char_distribution, probabilities, sample_names
+from .training.trainer import (
+    History,
+    TrainConfig,
+    evaluate,
+    evaluate_stream,
+    shuffled_batches,
+    train,
+    train_sequences,
+    train_stream,
+)
 
 __version__ = "0.1.0"
+
+__all__ = [
+    # Building an RNN step by step (and the lecture's GRU)
+    "rnn_cell_forward", "rnn_forward", "rnn_cell_backward", "rnn_backward",
+    "lstm_cell_forward", "lstm_forward", "lstm_cell_backward", "lstm_backward",
+    "gru_cell_forward", "gru_forward", "gru_cell_backward", "gru_backward",
+    # Dinosaur Island
+    "clip", "sample", "optimize", "model", "initialize_parameters", "get_initial_loss", "smooth",
+    "print_sample", "update_parameters", "rnn_lm_forward", "rnn_lm_backward",
+    # Writing like Shakespeare
+    "build_data", "vectorization", "generate_output", "pretrained_model",
+    # WildML's word-level RNN
+    "RNNNumpy", "SGDHistory", "generate_sentence", "lm_pairs", "perplexity",
+    # the fast path: models, training, sampling, files
+    "LanguageModel", "CharModel", "TrainConfig", "History", "train", "train_sequences", "train_stream",
+    "evaluate", "evaluate_stream", "shuffled_batches",
+    "sample_names", "next_char_distribution", "mark_known", "probabilities",
+    "save_model", "load_model",
+    # data and text
+    "datasets", "CharVocab", "split_names", "names_to_batch", "pad_ids", "train_val_split", "split_tail",
+    "START", "PAD", "WordVocab", "word_tokenize", "split_sentences", "tokenize_sentences", "strip_speakers",
+    "join_words", "pad_sequences", "SENTENCE_START", "SENTENCE_END", "UNKNOWN_TOKEN",
+    # building blocks
+    "init_parameters", "sigmoid", "softmax", "SGD", "Adam", "clip_by_value", "clip_by_global_norm", "global_norm",
+    "numerical_gradient", "relative_error", "norm_relative_error", "check_gradients", "weighted_loss",
+    # errors
+    "RnnlibError", "ConfigError", "ShapeError", "VocabularyError", "CorpusError", "SamplingError",
+    "ModelFileError", "DatasetUnavailable", "TrainingDiverged", "GradientCheckFailed",
+]

@@ -37,3 +37,11 @@ class DatasetUnavailable(RnnlibError, RuntimeError):
 
 class TrainingDiverged(RnnlibError, RuntimeError):
     """The training loss became NaN or infinite."""
+
+
+class GradientCheckFailed(RnnlibError, AssertionError):
+    """A gradient check found an analytic gradient that disagrees with the numerical estimate."""
+
+
+class ConfigError(RnnlibError, ValueError):
+    """A setting is out of range or of the wrong type (a training option, a size, a count ...)."""

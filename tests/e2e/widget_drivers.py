@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 UPDATE_TIMEOUT_MS = 20_000  # one round trip browser -> kernel -> browser (normally well under 1 s)
-KNOWN_NOTE = "(in training data)"  # rnnlib.widgets.KNOWN_NOTE, repeated: no import of the kernel side
+KNOWN_NOTE = "(in training data)"  # rnnlib.ui.KNOWN_NOTE, repeated: no import of the kernel side
 
 # The names the sampler shows, as a person reads them (the known-name note left off).
 _NAMES_JS = f"""
@@ -62,7 +62,7 @@ def press_on(page, target, key: str, times: int = 1):
 
 
 def drive_dino_sampler(page, box):
-    """rnnlib.widgets.dino_sampler: every control changes the names in the way it should."""
+    """rnnlib.ui.dino_sampler: every control changes the names in the way it should."""
     names_out = box.locator(".rnnlib-names")
     readout = {c: box.locator(f".rnnlib-{c} .widget-readout") for c in ("temperature", "count", "top-k")}
 
@@ -124,7 +124,7 @@ def drive_dino_sampler(page, box):
 
 
 def drive_live_training(page, box):
-    """rnnlib.widgets.live_training_view: after the notebook's training cell, the bar is full and
+    """rnnlib.ui.live_training_view: after the notebook's training cell, the bar is full and
     the status line and the loss-curve image are on display."""
     bar = box.locator(".rnnlib-progress .progress-bar")  # ipywidgets 8 draws the bar as a div
     expect(bar).to_have_count(1, timeout=UPDATE_TIMEOUT_MS)
@@ -136,7 +136,7 @@ def drive_live_training(page, box):
 
 
 def drive_poem_writer(page, box):
-    """rnnlib.widgets.poem_writer: typing an opening line and pressing Generate writes a poem that
+    """rnnlib.ui.poem_writer: typing an opening line and pressing Generate writes a poem that
     starts with that line, streamed (the text grows in several steps); an unknown character gives
     a message instead."""
     poem = box.locator(".rnnlib-poem")

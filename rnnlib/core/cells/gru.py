@@ -1,0 +1,80 @@
+"""The gated recurrent unit (GRU) of the Sequence Models lectures, where the memory cell is the state.
+
+The variant (Cho et al. 2014, as Andrew Ng writes it with ``c<t> = a<t>``)::
+
+    Γu      = σ(Wu [a<t-1>; x<t>] + bu)               update gate
+    Γr      = σ(Wr [a<t-1>; x<t>] + br)               reset ("relevance") gate
+    c̃<t>    = tanh(Wc [Γr * a<t-1>; x<t>] + bc)       candidate
+    a<t>    = Γu * c̃<t> + (1 - Γu) * a<t-1>
+
+The reset gate multiplies the previous state *before* the recurrent matrix product:
+``Wc_a (Γr * a<t-1>)``.  The other common variant, used by PyTorch's ``nn.GRU`` and cuDNN, applies
+it *after* the product and its bias: ``n = tanh(W_in x + b_in + Γr * (W_hn h + b_hn))``.  The two are
+not the same function (the cuDNN form lets the product be computed for all three gates at once
+before the reset is known), so weights do not transfer between them unchanged; PyTorch also writes
+``h' = (1 - z) * n + z * h``, i.e. its update gate is our ``1 - Γu``.
+
+The three gates are stacked in the order update, reset, candidate, and the step takes its input
+already projected (``xw = Wx @ x<t> + b``).  The course-style per-gate dict functions
+(``gru_cell_forward`` ...) live in ``rnnlib.course``.
+
+Shapes: ``n_a`` hidden size, ``m`` batch.
+"""
+from typing import NamedTuple
+
+import numpy as np
+
+from ..functional import sigmoid
+
+
+class GRUStepCache(NamedTuple):
+    """What ``gru_step_backward`` and the weight gradients need from one forward step (each (n_a, m))."""
+
+    a_prev: np.ndarray  # the state the step read; rows [0:2n_a] of Wh multiply it
+    update: np.ndarray  # Γu
+    reset: np.ndarray  # Γr
+    candidate: np.ndarray  # c̃
+    reset_a_prev: np.ndarray  # Γr * a_prev; rows [2n_a:3n_a] of Wh multiply it
+
+
+def gru_step_forward(xw, a_prev, Wh):
+    """One GRU step on an already projected input.
+
+    xw:     (3*n_a, m) ``Wx @ x<t> + b``, rows [0:n_a] update, [n_a:2n_a] reset, [2n_a:3n_a] candidate
+    a_prev: (n_a, m) state a<t-1>
+    Wh:     (3*n_a, n_a) recurrent weights; rows [0:2n_a] act on ``a_prev``, rows [2n_a:3n_a] act on
+            ``Γr * a_prev`` (the reset is applied before the product)
+    Returns (a_next (n_a, m), GRUStepCache).
+    No shape checks here (this is the inner loop); the course-style functions check their inputs.
+    """
+    n_a = a_prev.shape[0]
+    ur = sigmoid(xw[: 2 * n_a] + Wh[: 2 * n_a] @ a_prev)  # both sigmoid gates in one product
+    gu, gr = ur[:n_a], ur[n_a:]
+    ra = gr * a_prev
+    cc = np.tanh(xw[2 * n_a:] + Wh[2 * n_a:] @ ra)
+    a_next = gu * cc + (1.0 - gu) * a_prev
+    return a_next, GRUStepCache(a_prev, gu, gr, cc, ra)
+
+
+def gru_step_backward(da_next, cache, Wh):
+    """Backward of ``gru_step_forward``.
+
+    da_next: (n_a, m) dLoss/da<t> (from the output at t and from step t+1)
+    cache:   the GRUStepCache from ``gru_step_forward``
+    Wh:      (3*n_a, n_a) the recurrent weights used in the forward step
+    Returns (dxw, da_prev):
+      dxw (3*n_a, m) dLoss/d(pre-activations) in the stacked order update, reset, candidate; it is
+        also dLoss/dxw, so ``dWx = dxw @ x.T`` and ``db = dxw.sum(axis=1, keepdims=True)``.
+      da_prev (n_a, m) flows to step t-1 (through the carry, both gates and the candidate).
+    The recurrent weight gradient is formed by the caller from the cache:
+    ``dWh[:2n_a] = dxw[:2n_a] @ cache.a_prev.T`` and ``dWh[2n_a:] = dxw[2n_a:] @ cache.reset_a_prev.T``.
+    """
+    a_prev, gu, gr, cc = cache.a_prev, cache.update, cache.reset, cache.candidate
+    n_a = a_prev.shape[0]
+    dzc = da_next * gu * (1.0 - cc * cc)  # through c̃ = tanh(.)
+    dra = Wh[2 * n_a:].T @ dzc  # gradient on Γr * a_prev
+    dzu = da_next * (cc - a_prev) * gu * (1.0 - gu)
+    dzr = dra * a_prev * gr * (1.0 - gr)
+    dxw = np.concatenate((dzu, dzr, dzc), axis=0)
+    da_prev = da_next * (1.0 - gu) + dra * gr + Wh[: 2 * n_a].T @ dxw[: 2 * n_a]
+    return dxw, da_prev

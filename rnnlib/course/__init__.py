@@ -1,0 +1,10 @@
+"""The course's assignments as the course writes them: names, arguments, dict keys and printouts.
+
+Thin faces on ``rnnlib.core``:
+
+* ``rnn_step_by_step``, ``lstm_step_by_step``, ``gru_step_by_step``: "Building a Recurrent Neural
+  Network - Step by Step" (and the lecture's GRU in the same style);
+* ``dinosaurs``: "Dinosaur Island - Character-level language model";
+* ``shakespeare``: "Writing like Shakespeare";
+* ``wildml``: Denny Britz's WildML word-level RNN tutorial (part 2).
+"""

@@ -1,0 +1,1 @@
+"""Corpora and text: the checksummed dataset registry, character and word vocabularies, padding."""

@@ -1,0 +1,139 @@
+"""Turning text into integer ids and padded batches.
+
+For character models the vocabulary is the course's: ``sorted(set(text))``, so for the lowercased
+dinosaur names ``'\\n'`` is id 0 and ``'a'``...``'z'`` are 1...26.  A name is trained as
+``X = [start, c1, ..., cn]`` and ``Y = [c1, ..., cn, '\\n']``, where the start input is the zero
+vector (id -1) exactly as the course's ``X = [None] + ...``.
+"""
+import numpy as np
+
+from ..errors import CorpusError, VocabularyError
+
+START = -1  # input id meaning "no input": the zero vector the course feeds first
+PAD = -1  # target id meaning "padding": ignored by the loss
+
+
+class CharVocab:
+    """A character vocabulary: ``chars[i]`` is the character with id ``i``.
+
+    ``char_to_ix`` and ``ix_to_char`` are the course's dicts.
+    """
+
+    def __init__(self, chars):
+        chars = list(chars)
+        if len(chars) < 2:
+            raise VocabularyError(f"a vocabulary needs at least 2 characters, got {chars!r}")
+        if len(set(chars)) != len(chars):
+            raise VocabularyError("vocabulary characters must be unique")
+        if not all(isinstance(c, str) and len(c) == 1 for c in chars):
+            raise VocabularyError("vocabulary entries must be single characters")
+        self.chars = chars
+        self.char_to_ix = {c: i for i, c in enumerate(chars)}
+        self.ix_to_char = dict(enumerate(chars))
+
+    @classmethod
+    def from_text(cls, text):
+        """The course's vocabulary: every distinct character of ``text``, sorted."""
+        if not text or not text.strip():
+            raise CorpusError("cannot build a vocabulary from an empty or whitespace-only text")
+        return cls(sorted(set(text)))
+
+    def __len__(self):
+        return len(self.chars)
+
+    def __repr__(self):
+        return f"CharVocab({''.join(self.chars)!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, CharVocab) and other.chars == self.chars
+
+    def unknown(self, text):
+        """Characters of ``text`` that are not in the vocabulary, sorted."""
+        return sorted(set(text) - set(self.char_to_ix))
+
+    def encode(self, text):
+        """Ids of ``text``'s characters as an int64 array; VocabularyError names unknown characters."""
+        missing = self.unknown(text)
+        if missing:
+            raise VocabularyError(
+                f"{''.join(missing)!r} not in the vocabulary {''.join(self.chars)!r}"
+                f" (text: {text[:40]!r}{'...' if len(text) > 40 else ''})"
+            )
+        return np.fromiter((self.char_to_ix[c] for c in text), dtype=np.int64, count=len(text))
+
+    def decode(self, ids):
+        """The string for a sequence of ids."""
+        try:
+            return "".join(self.ix_to_char[int(i)] for i in ids)
+        except KeyError as e:
+            raise VocabularyError(f"id {e.args[0]} is not in the vocabulary (ids run 0..{len(self) - 1})") from None
+
+
+def split_names(text):
+    """One name per line, stripped, empty lines dropped; CorpusError if nothing is left."""
+    names = [line.strip() for line in text.split("\n")]
+    names = [n for n in names if n]
+    if not names:
+        raise CorpusError("the corpus has no non-empty lines")
+    return names
+
+
+def names_to_batch(names, vocab, end="\n"):
+    """Pad a list of names into one batch for ``rnnlib.core.lm``.
+
+    names: list of m strings.  Returns (X, Y), each (T, m) int64 with T = longest name + 1:
+    X[:, j] = [START, ids of name j, START...] and Y[:, j] = [ids of name j, id of ``end``, PAD...].
+    """
+    if not names:
+        raise CorpusError("names_to_batch: no names given")
+    return pad_ids([vocab.encode(n) for n in names], int(vocab.encode(end)[0]))
+
+
+def pad_ids(sequences, end_id):
+    """``names_to_batch`` for names already encoded: a list of m int arrays -> (X, Y), each (T, m)."""
+    T = max(len(s) for s in sequences) + 1
+    X = np.full((T, len(sequences)), START, dtype=np.int64)
+    Y = np.full((T, len(sequences)), PAD, dtype=np.int64)
+    for j, ids in enumerate(sequences):
+        X[1 : len(ids) + 1, j] = ids
+        Y[: len(ids), j] = ids
+        Y[len(ids), j] = end_id
+    return X, Y
+
+
+def train_val_split(items, val_fraction=0.1, seed=0):
+    """Shuffle ``items`` with ``np.random.default_rng(seed)`` and hold out ``val_fraction`` of them.
+
+    Repeated items are kept once (first occurrence), so nothing is in both sets: the dinosaur list
+    names 11 dinosaurs twice, and a held-out name the model trained on would flatter it.
+    Returns (train, val) lists; val has round(len * val_fraction) distinct items (at least 1 when
+    the fraction is positive and there are 2+ items).
+    """
+    if not 0 <= val_fraction < 1:
+        raise CorpusError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    if not (isinstance(seed, (int, np.integer)) and seed >= 0):
+        raise CorpusError(f"seed must be a whole number >= 0, got {seed!r}")
+    items = list(dict.fromkeys(items))
+    order = np.random.default_rng(seed).permutation(len(items))
+    n_val = int(round(len(items) * val_fraction))
+    if val_fraction > 0 and len(items) >= 2:
+        n_val = max(n_val, 1)
+    val = [items[i] for i in order[:n_val]]
+    train = [items[i] for i in order[n_val:]]
+    if not train:
+        raise CorpusError(f"nothing left to train on after holding out {n_val} of {len(items)} items")
+    return train, val
+
+
+def split_tail(ids, val_fraction=0.1):
+    """Hold out the *end* of a long text: (train, val), the last ``val_fraction`` of ``ids``.
+
+    For one continuous text a random split would cut it into pieces; the end is the usual choice
+    (the Shakespeare notebooks hold out the last 10%).  val_fraction 0 gives an empty val.
+    """
+    if not 0 <= val_fraction < 1:
+        raise CorpusError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    split = len(ids) - int(round(len(ids) * val_fraction))
+    if split < 2:
+        raise CorpusError(f"the text has {len(ids)} tokens: too short to train on after holding out {val_fraction:.0%}")
+    return ids[:split], ids[split:]

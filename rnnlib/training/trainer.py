@@ -1,0 +1,332 @@
+"""The fast trainer: batches through ``rnnlib.core.lm``, Adam or SGD, clipping, a held-out validation
+set, keep-best checkpoints and a loss history.
+
+It runs the same forward/backward as the course's ``optimize``, with ``m`` sequences at a time
+instead of one, so a step costs a handful of matrix products per time step instead of per name.
+Two ways to cut text into batches:
+
+* ``train`` / ``train_sequences``: many short sequences (names, sentences), padded into batches;
+  every sequence starts from a zero state.
+* ``train_stream``: one long text (char-rnn style).  It is cut into ``batch_size`` parallel streams,
+  read ``seq_length`` characters at a time, and the hidden state is carried from one chunk to the
+  next while gradients stop at chunk boundaries (truncated backpropagation through time).  Each
+  step trains on ``batch_size * seq_length`` characters and no padding is wasted.
+"""
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Protocol
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ..core import lm
+from ..errors import CorpusError, TrainingDiverged
+from .model_files import save_model
+from .language_model import LanguageModel
+from ..core.optim import SGD, Adam, clip_by_global_norm, clip_by_value
+from ..data.chars import CharVocab, pad_ids
+
+
+@dataclass
+class TrainConfig:
+    """Everything that decides a training run; saved into the model file's config."""
+
+    hidden_size: int = 50
+    cell: str = "rnn"  # "rnn", "gru" or "lstm"
+    layers: int = 1
+    dropout: float = 0.0  # on every layer's outputs while training (between layers, before the softmax)
+    forget_bias: float = 1.0  # LSTM only: starting bias of the forget gate
+    batch_size: int = 32
+    seq_length: int = 64  # train_stream only: characters per chunk
+    steps: int = 2000
+    optimizer: str = "adam"  # "adam" or "sgd"
+    learning_rate: float = 0.005
+    clip: str = "value"  # "value" (element-wise, the course's), "norm" (global norm), or "none"
+    clip_threshold: float = 5.0
+    eval_every: int = 20
+    seed: int = 0
+    dtype: str = "float32"
+    max_minutes: float = 0.0  # stop (after a last evaluation) once training has run this long; 0 = no limit
+
+    def check(self):
+        """Raise CorpusError (a ValueError) naming the first setting that cannot work."""
+        problems = []
+        if self.hidden_size < 1:
+            problems.append(f"hidden_size must be >= 1, got {self.hidden_size}")
+        if self.cell not in ("rnn", "gru", "lstm"):
+            problems.append(f"cell must be 'rnn', 'gru' or 'lstm', got {self.cell!r}")
+        if self.layers < 1:
+            problems.append(f"layers must be >= 1, got {self.layers}")
+        if not 0 <= self.dropout < 1:
+            problems.append(f"dropout must be in [0, 1), got {self.dropout}")
+        if not self.max_minutes >= 0:
+            problems.append(f"max_minutes must be >= 0, got {self.max_minutes}")
+        if self.seq_length < 1:
+            problems.append(f"seq_length must be >= 1, got {self.seq_length}")
+        if self.batch_size < 1:
+            problems.append(f"batch_size must be >= 1, got {self.batch_size}")
+        if self.steps < 1:
+            problems.append(f"steps must be >= 1, got {self.steps}")
+        if self.eval_every < 1:
+            problems.append(f"eval_every must be >= 1, got {self.eval_every}")
+        if self.optimizer not in ("adam", "sgd"):
+            problems.append(f"optimizer must be 'adam' or 'sgd', got {self.optimizer!r}")
+        if self.clip not in ("norm", "value", "none"):
+            problems.append(f"clip must be 'norm', 'value' or 'none', got {self.clip!r}")
+        if not (self.learning_rate > 0 and math.isfinite(self.learning_rate)):
+            problems.append(f"learning_rate must be a positive number, got {self.learning_rate}")
+        if self.clip != "none" and not self.clip_threshold > 0:
+            problems.append(f"clip_threshold must be positive, got {self.clip_threshold}")
+        if not (isinstance(self.seed, (int, np.integer)) and self.seed >= 0):
+            problems.append(f"seed must be a whole number >= 0, got {self.seed!r}")
+        if self.dtype not in ("float32", "float64"):
+            problems.append(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+        if problems:
+            raise CorpusError("bad training settings: " + "; ".join(problems))
+
+
+@dataclass
+class History:
+    """What happened during training; every list has one entry per evaluation."""
+
+    step: list = field(default_factory=list)  # optimizer steps taken
+    train_loss: list = field(default_factory=list)  # mean nats/char over the steps since the last entry
+    val_loss: list = field(default_factory=list)  # nats/char on the validation names
+    seconds: list = field(default_factory=list)  # wall time since training started
+    best_step: int = 0
+    best_val_loss: float = math.inf
+    interrupted: bool = False
+    out_of_time: bool = False  # stopped by TrainConfig.max_minutes
+
+
+def evaluate(parameters, X, Y):
+    """Mean loss in nats per character of ``parameters`` on the batch (X, Y)."""
+    loss_sum, count, _ = lm.forward(parameters, X, Y)
+    return loss_sum / count
+
+
+def evaluate_stream(parameters, ids, streams=16, chunk=256):
+    """Mean loss in nats per character over a long text, reading it as ``streams`` parallel
+    streams with the state carried from chunk to chunk (each stream starts from a zero state)."""
+    data = _as_streams(ids, streams, "validation text")
+    state, loss_sum, count = None, 0.0, 0
+    for start in range(0, len(data) - 1, chunk):
+        X, Y = data[start : start + chunk], data[start + 1 : start + chunk + 1]
+        X = X[: len(Y)]
+        part, n, cache = lm.forward(parameters, X, Y, state)
+        state, loss_sum, count = lm.final_state(cache), loss_sum + part, count + n
+    return loss_sum / count
+
+
+def train(train_names, val_names, config=None, *, vocab=None, checkpoint=None, progress=True, on_eval=None,
+          corpus=None):
+    """Train a character model on names (one string per name) and return the best model seen.
+
+    train_names, val_names: lists of strings.  val_names may be empty (then the last model is kept).
+    config: TrainConfig.  vocab: CharVocab (default: the characters of all names plus '\\n').
+    checkpoint: optional path; the best model so far is written there (atomically) at each
+        improvement, so a crash or Ctrl-C leaves the last good model on disk.
+    progress: show a tqdm bar.  on_eval: optional callback(history) after every evaluation
+        (the live training view uses it).  corpus: the corpus's name, recorded in the model file.
+    Returns (LanguageModel, History).  Ctrl-C stops training early and returns what it has.
+    Raises TrainingDiverged if the loss becomes NaN or infinite.
+    """
+    if not train_names:
+        raise CorpusError("no training names")
+    vocab = vocab or CharVocab(sorted(set("".join(train_names) + "".join(val_names) + "\n")))
+    end_id = int(vocab.encode("\n")[0])
+    return train_sequences([vocab.encode(n) for n in train_names], [vocab.encode(n) for n in val_names],
+                           vocab, end_id, config, checkpoint=checkpoint, progress=progress, on_eval=on_eval,
+                           corpus=corpus)
+
+
+def train_sequences(train_seqs, val_seqs, vocab, end_id, config=None, *, checkpoint=None, progress=True,
+                    on_eval=None, corpus=None, initial_parameters=None):
+    """``train`` for sequences already encoded: lists of int arrays (names, sentences...).
+
+    Each sequence is trained as X = [start, s1..sn], Y = [s1..sn, end_id] (``pad_ids``).
+    vocab: the vocabulary object saved with the model.  Other arguments and result as ``train``.
+    """
+    config = config or TrainConfig()
+    config.check()
+    if not train_seqs:
+        raise CorpusError("no training sequences")
+    rng = np.random.default_rng(config.seed)
+    source = PaddedSequences(train_seqs, val_seqs, end_id, config.batch_size, rng)
+    return _fit(source, vocab, config, rng=rng, corpus=corpus, checkpoint=checkpoint, progress=progress,
+                on_eval=on_eval, initial_parameters=initial_parameters)
+
+
+def train_stream(train_ids, val_ids, vocab, config=None, *, checkpoint=None, progress=True, on_eval=None,
+                 corpus=None, initial_parameters=None):
+    """Train on one long text with truncated BPTT, char-rnn style (see the module docstring).
+
+    train_ids, val_ids: 1-D int arrays (e.g. ``vocab.encode(text)``); val_ids may be empty.
+    An epoch ends when the streams run out; the state then starts again from zero.
+    initial_parameters: start from these (copied; e.g. a pre-trained model's) instead of a fresh
+    initialisation; their cell type and size win over the config's.
+    Other arguments and result as ``train``; the validation loss is ``evaluate_stream``'s.
+    """
+    config = config or TrainConfig()
+    config.check()
+    rng = np.random.default_rng(config.seed)
+    source = TextStreams(train_ids, val_ids, config.batch_size, config.seq_length)
+    return _fit(source, vocab, config, rng=rng, corpus=corpus, checkpoint=checkpoint, progress=progress,
+                on_eval=on_eval, initial_parameters=initial_parameters)
+
+
+# ----------------------------------------------------------------------------------------------
+# Batch sources: what the training loop reads.  Each has ``next_batch(state) -> Batch``,
+# ``validation_loss(parameters) -> float`` (NaN when nothing is held out) and ``meta`` (facts for
+# the model file).
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One training step's data: X, Y (T, m) int ids as in ``rnnlib.core.lm``, and the starting
+    state (None for zeros)."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    state: object = None
+
+
+class BatchSource(Protocol):
+    meta: dict
+
+    def next_batch(self, state) -> Batch: ...
+
+    def validation_loss(self, parameters) -> float: ...
+
+
+class PaddedSequences:
+    """Shuffled mini-batches of whole sequences, post-padded; every sequence starts from zeros."""
+
+    def __init__(self, train_seqs, val_seqs, end_id, batch_size, rng):
+        self.end_id = end_id
+        self.val_batch = pad_ids(val_seqs, end_id) if val_seqs else None
+        self.batches = shuffled_batches(train_seqs, batch_size, rng)
+        self.meta = {"n_train": len(train_seqs), "n_val": len(val_seqs)}
+
+    def next_batch(self, state):
+        return Batch(*pad_ids(next(self.batches), self.end_id))
+
+    def validation_loss(self, parameters):
+        return evaluate(parameters, *self.val_batch) if self.val_batch else float("nan")
+
+
+class TextStreams:
+    """A long text cut into ``batch_size`` parallel streams, read ``seq_length`` tokens at a time,
+    the state carried from chunk to chunk (and reset to zeros at each new epoch)."""
+
+    def __init__(self, train_ids, val_ids, batch_size, seq_length):
+        self.data = _as_streams(train_ids, batch_size, "training text", min_length=seq_length + 1)
+        self.T, self.position = seq_length, 0
+        self.val_ids = np.asarray(val_ids)
+        self.meta = {"n_train": int(len(train_ids)), "n_val": int(len(self.val_ids)), "stream": True}
+
+    def next_batch(self, state):
+        start, T = self.position, self.T
+        if start + T + 1 > len(self.data):  # a new epoch: back to the beginning, from a zero state
+            start, state = 0, None
+        self.position = start + T
+        return Batch(self.data[start : start + T], self.data[start + 1 : start + T + 1], state)
+
+    def validation_loss(self, parameters):
+        return evaluate_stream(parameters, self.val_ids) if len(self.val_ids) > 1 else float("nan")
+
+
+def _as_streams(ids, streams, what, min_length=2):
+    """Cut a 1-D id array into ``streams`` equal contiguous pieces, as columns of a (L, streams) array."""
+    ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+    streams = max(1, min(streams, len(ids) // min_length))
+    length = len(ids) // streams
+    if length < min_length:
+        raise CorpusError(f"the {what} has {len(ids)} tokens; it needs at least {min_length}")
+    return ids[: streams * length].reshape(streams, length).T
+
+
+# ----------------------------------------------------------------------------------------------
+# The loop
+
+
+def _fit(source: BatchSource, vocab, config, *, rng, corpus=None, checkpoint=None, progress=True, on_eval=None,
+         initial_parameters=None):
+    """The loop every trainer shares: step, clip, update, evaluate, keep the best, report."""
+    if initial_parameters is not None:
+        params = {k: np.array(v, dtype=np.dtype(config.dtype)) for k, v in initial_parameters.items()}
+        if params["Wax"].shape[1] != len(vocab):
+            raise CorpusError(f"initial_parameters are for a vocabulary of {params['Wax'].shape[1]}, "
+                              f"this text's has {len(vocab)}")
+    else:
+        params = lm.init_parameters(len(vocab), config.hidden_size, config.seed, np.dtype(config.dtype),
+                                    cell=config.cell, layers=config.layers, forget_bias=config.forget_bias)
+    cell, layers, _ = lm.describe(params)
+    opt = Adam(config.learning_rate) if config.optimizer == "adam" else SGD(config.learning_rate)
+    meta = {"cell": cell, "layers": layers, "corpus": corpus, "train": asdict(config), **source.meta}
+    history = History()
+
+    def snapshot(**extra):
+        return LanguageModel({k: v.copy() for k, v in params.items()}, vocab, {**meta, **extra})
+
+    best, state, recent, start = snapshot(), None, [], time.perf_counter()
+    bar = tqdm(total=config.steps, disable=not progress, desc="training", unit="step")
+    try:
+        for step in range(1, config.steps + 1):
+            batch = source.next_batch(state)
+            loss_sum, count, cache = lm.forward(params, batch.X, batch.Y, batch.state, dropout=config.dropout, rng=rng)
+            if not math.isfinite(loss_sum):
+                raise TrainingDiverged(
+                    f"training loss became {loss_sum} at step {step}; try a smaller learning_rate "
+                    f"(now {config.learning_rate}) or clipping; the best model so far is kept"
+                    + (f" in {checkpoint}" if checkpoint else "")
+                )
+            state = lm.final_state(cache)  # used only by train_stream; gradients stop here
+            grads, _ = lm.backward(cache)
+            for g in grads.values():
+                g /= count  # gradients of the mean loss per character
+            if config.clip == "norm":
+                clip_by_global_norm(grads, config.clip_threshold)
+            elif config.clip == "value":
+                clip_by_value(grads, config.clip_threshold)
+            opt.step(params, grads)
+            recent.append(loss_sum / count)
+            bar.update(1)
+            out_of_time = config.max_minutes and time.perf_counter() - start >= 60 * config.max_minutes
+            if step % config.eval_every == 0 or step == config.steps or out_of_time:
+                val = source.validation_loss(params)
+                _record(history, step, float(np.mean(recent)), val, time.perf_counter() - start)
+                recent = []
+                if math.isnan(val) or val < history.best_val_loss:
+                    history.best_step, history.best_val_loss = step, val
+                    best = snapshot(best_step=step, best_val_loss=val)
+                    if checkpoint:
+                        save_model(best, checkpoint)
+                bar.set_postfix(train=f"{history.train_loss[-1]:.3f}", val=f"{val:.3f}")
+                if on_eval:
+                    on_eval(history)
+            if out_of_time:
+                history.out_of_time = True
+                break
+    except KeyboardInterrupt:
+        history.interrupted = True
+    finally:
+        bar.close()
+    return best, history
+
+
+def _record(history, step, train_loss, val_loss, seconds):
+    history.step.append(step)
+    history.train_loss.append(train_loss)
+    history.val_loss.append(val_loss)
+    history.seconds.append(seconds)
+
+
+def shuffled_batches(sequences, batch_size, rng):
+    """Endless mini-batches: each epoch visits every sequence once, in a fresh random order."""
+    n = len(sequences)
+    while True:
+        order = rng.permutation(n)
+        for i in range(0, n, batch_size):
+            yield [sequences[j] for j in order[i : i + batch_size]]

@@ -1,0 +1,33 @@
+"""What a student sees: notebook widgets, figures, the notebooks' small experiments, and the CLI.
+
+    from rnnlib.ui import dino_sampler, poem_writer, live_training_view, plot_history
+"""
+from .experiments import clipping_experiment, compare_cells, gradient_norms_through_time, lstm_gate_activations
+from .plots import (
+    moving_average,
+    plot_cell_comparison,
+    plot_clipping,
+    plot_distributions,
+    plot_gradient_norms,
+    plot_history,
+    plot_lstm_gates,
+)
+from .widgets import (
+    DinoSampler,
+    LiveTrainingView,
+    PoemWriter,
+    dino_sampler,
+    live_training_view,
+    poem_writer,
+    render_message,
+    render_names,
+    render_poem,
+)
+
+__all__ = [
+    "dino_sampler", "poem_writer", "live_training_view", "DinoSampler", "PoemWriter", "LiveTrainingView",
+    "render_names", "render_message", "render_poem",
+    "plot_history", "plot_clipping", "plot_distributions", "plot_gradient_norms", "plot_lstm_gates",
+    "plot_cell_comparison", "moving_average",
+    "clipping_experiment", "gradient_norms_through_time", "lstm_gate_activations", "compare_cells",
+]

@@ -1,0 +1,104 @@
+"""The package's shape: layers import only downwards, the public face is explicit and unshadowed."""
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import rnnlib
+
+PACKAGE = Path(rnnlib.__file__).parent
+# Each layer may import itself, the layers before it, and rnnlib.errors (which imports nothing).
+LAYERS = ["core", "data", "training", "course", "ui"]
+
+
+def _modules():
+    for info in pkgutil.walk_packages([str(PACKAGE)], prefix="rnnlib."):
+        yield info.name
+
+
+def _rnnlib_imports(path, module):
+    """The rnnlib modules ``path`` imports (relative imports resolved against ``module``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names if a.name.split(".")[0] == "rnnlib")
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.split(".")[0] == "rnnlib":
+                if node.module is None:  # "from . import x": x is a module of that package
+                    yield from (f"{target}.{a.name}" for a in node.names)
+                else:
+                    yield target
+
+
+def _layer(module):
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def _path(module):
+    relative = Path(*module.split(".")[1:])
+    return PACKAGE / relative / "__init__.py" if (PACKAGE / relative).is_dir() else PACKAGE / f"{relative}.py"
+
+
+@pytest.mark.parametrize("module", [m for m in _modules() if _layer(m)])
+def test_layers_import_only_downwards(module):
+    rank = LAYERS.index(_layer(module))
+    for target in _rnnlib_imports(_path(module), module):
+        if target == "rnnlib.errors":
+            continue
+        layer = _layer(target)
+        assert layer is not None, f"{module} imports {target}, which is outside the layers (the public face?)"
+        assert LAYERS.index(layer) <= rank, f"{module} ({LAYERS[rank]}) imports {target} ({layer}), a layer above it"
+
+
+def test_the_layer_test_sees_an_upward_import(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("from ..ui.widgets import dino_sampler\nfrom . import lm\n")
+    assert list(_rnnlib_imports(bad, "rnnlib.core.bad")) == ["rnnlib.ui.widgets", "rnnlib.core.lm"]
+
+
+def test_errors_imports_nothing_from_rnnlib():
+    assert list(_rnnlib_imports(PACKAGE / "errors.py", "rnnlib.errors")) == []
+
+
+def test_every_public_name_exists_and_is_listed_once():
+    assert len(rnnlib.__all__) == len(set(rnnlib.__all__))
+    missing = [n for n in rnnlib.__all__ if not hasattr(rnnlib, n)]
+    assert not missing
+
+
+def test_no_submodule_shadows_a_public_name():
+    """Importing every submodule must not replace a public function with a module of the same name
+    (``from rnnlib import model`` once returned the module rnnlib/model.py after ``import rnnlib.train``)."""
+    before = {n: getattr(rnnlib, n) for n in rnnlib.__all__}
+    for module in _modules():
+        importlib.import_module(module)
+    for name in rnnlib.__all__:
+        assert getattr(rnnlib, name) is before[name], f"rnnlib.{name} changed after importing the submodules"
+    top_level = {m.split(".")[1] for m in _modules()}
+    assert not top_level & (set(rnnlib.__all__) - {"datasets"}), top_level & set(rnnlib.__all__)
+    assert rnnlib.datasets is importlib.import_module("rnnlib.data.datasets")
+
+
+def test_course_functions_are_callable_after_reimporting():
+    """A student re-running an import cell after the fast path was used still gets the course's ``model``."""
+    importlib.import_module("rnnlib.training.trainer")
+    from rnnlib import model, train
+
+    assert callable(model) and model.__module__ == "rnnlib.course.dinosaurs"
+    assert callable(train) and train.__module__ == "rnnlib.training.trainer"
+
+
+def test_ui_face_is_explicit():
+    import rnnlib.ui
+
+    assert all(hasattr(rnnlib.ui, n) for n in rnnlib.ui.__all__)

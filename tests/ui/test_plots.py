@@ -1,0 +1,184 @@
+"""Tests for rnnlib.plots: moving_average's arithmetic, and that each plotting function returns a
+matplotlib Figure with the expected axes, lines and labels.  Uses the non-interactive Agg backend."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from rnnlib.ui.plots import moving_average, plot_clipping, plot_distributions, plot_history  # noqa: E402
+from rnnlib.training.trainer import History  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def fake_runs(steps=60, seed=0):
+    rng = np.random.default_rng(seed)
+    return {
+        "not clipped": {"loss": 3 + rng.random(steps), "grad_norm": 10 ** rng.uniform(0, 4, steps)},
+        "clipped": {"loss": np.linspace(3, 1, steps), "grad_norm": 10 ** rng.uniform(0, 2, steps)},
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# moving_average
+
+
+@pytest.mark.parametrize("window", [1, 2, 3, 7, 10])
+def test_moving_average_matches_convolution(window):
+    values = np.random.default_rng(1).normal(size=10)
+    expected = np.convolve(values, np.ones(window) / window, mode="valid")
+    got = moving_average(values, window)
+    assert got.shape == (10 - window + 1,)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_moving_average_small_example():
+    np.testing.assert_array_equal(moving_average([1, 2, 3, 4, 5], 2), [1.5, 2.5, 3.5, 4.5])
+    np.testing.assert_array_equal(moving_average([1, 2, 3, 4, 5], 5), [3.0])
+
+
+def test_moving_average_window_one_is_identity():
+    values = [0.5, -1.0, 2.25]
+    np.testing.assert_array_equal(moving_average(values, 1), values)
+
+
+def test_moving_average_window_larger_than_data_is_the_mean():
+    np.testing.assert_allclose(moving_average([1.0, 2.0, 6.0], 100), [3.0])
+
+
+@pytest.mark.parametrize("window", [0, -3])
+def test_moving_average_window_below_one_means_one(window):
+    np.testing.assert_array_equal(moving_average([4.0, 5.0], window), [4.0, 5.0])
+
+
+def test_moving_average_returns_float64_for_ints_and_lists():
+    got = moving_average([1, 2, 3, 4], 2)
+    assert isinstance(got, np.ndarray) and got.dtype == np.float64
+
+
+def test_moving_average_does_not_modify_input():
+    values = np.array([1.0, 2.0, 3.0])
+    moving_average(values, 2)
+    np.testing.assert_array_equal(values, [1.0, 2.0, 3.0])
+
+
+def test_moving_average_of_nothing_is_empty():
+    assert moving_average([], 5).shape == (0,)
+
+
+def test_moving_average_inf_stays_local():
+    with np.errstate(invalid="ignore"):
+        got = moving_average([1.0, np.inf, 1.0, 1.0, 1.0], 2)
+    np.testing.assert_array_equal(got, [np.inf, np.inf, 1.0, 1.0])
+
+
+# ----------------------------------------------------------------------------------------------
+# plot_clipping
+
+
+def test_plot_clipping_figure():
+    runs = fake_runs(steps=60)
+    fig = plot_clipping(runs, window=10)
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 2
+    ax_norm, ax_loss = fig.axes
+    assert ax_norm.get_yscale() == "log"
+    for ax in (ax_norm, ax_loss):
+        assert len(ax.get_lines()) == 2
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["not clipped", "clipped"]
+    # Gradient norms: every step, unchanged.
+    x, y = ax_norm.get_lines()[0].get_data()
+    np.testing.assert_array_equal(x, np.arange(60))
+    np.testing.assert_array_equal(y, runs["not clipped"]["grad_norm"])
+    # Loss: the moving average, each point placed at the last step of its window.
+    x, y = ax_loss.get_lines()[1].get_data()
+    np.testing.assert_array_equal(x, np.arange(9, 60))
+    np.testing.assert_allclose(y, moving_average(runs["clipped"]["loss"], 10))
+    assert "10" in ax_loss.get_ylabel()
+
+
+def test_plot_clipping_from_the_experiment():
+    from rnnlib.ui.experiments import clipping_experiment
+    from rnnlib.data.chars import CharVocab
+
+    names = ["bakox", "ritux", "mebax", "kotux"]
+    runs = clipping_experiment(names, CharVocab("\nabeikmortux"), steps=20, hidden_size=6)
+    fig = plot_clipping(runs, window=5)
+    assert len(fig.axes) == 2 and all(len(ax.get_lines()) == 2 for ax in fig.axes)
+
+
+def test_plot_clipping_window_longer_than_run():
+    fig = plot_clipping(fake_runs(steps=50), window=100)  # the default window with a short run
+    x, _ = fig.axes[1].get_lines()[0].get_data()
+    assert 0 <= x.min() and x.max() <= 49
+
+
+# ----------------------------------------------------------------------------------------------
+# plot_history
+
+
+def make_history():
+    return History(step=[10, 20, 30, 40], train_loss=[2.5, 2.0, 1.7, 1.5], val_loss=[2.4, 1.9, 1.8, 1.85],
+                   seconds=[0.1, 0.2, 0.3, 0.4], best_step=30, best_val_loss=1.8)
+
+
+def test_plot_history_figure():
+    fig = plot_history(make_history(), title="My run")
+    assert isinstance(fig, Figure) and len(fig.axes) == 1
+    ax = fig.axes[0]
+    lines = ax.get_lines()
+    assert len(lines) == 3  # training, validation, and the vertical marker of the best step
+    np.testing.assert_array_equal(lines[0].get_xdata(), [10, 20, 30, 40])
+    np.testing.assert_array_equal(lines[1].get_ydata(), [2.4, 1.9, 1.8, 1.85])
+    assert list(lines[2].get_xdata()) == [30, 30]
+    assert ax.get_title() == "My run"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(legend) == 3 and "1.800 at step 30" in legend[2]
+
+
+def test_plot_history_onto_given_axes():
+    fig, axes = plt.subplots(1, 2)
+    got = plot_history(make_history(), ax=axes[1])
+    assert got is fig
+    assert len(axes[1].get_lines()) == 3 and len(axes[0].get_lines()) == 0
+
+
+def test_plot_history_of_a_real_run():
+    from rnnlib.training.trainer import TrainConfig, train
+
+    names = ["bakox", "ritux", "mebax", "kotux", "tubax", "rimex"]
+    _, history = train(names[:4], names[4:], TrainConfig(hidden_size=4, batch_size=2, steps=6, eval_every=2), progress=False)
+    fig = plot_history(history)
+    assert len(fig.axes[0].get_lines()) == 3
+
+
+# ----------------------------------------------------------------------------------------------
+# plot_distributions
+
+
+def test_plot_distributions_figure():
+    chars = ["\n", "a", "b", "c"]
+    dists = {"T = 0.5": np.array([0.1, 0.6, 0.2, 0.1]), "T = 1": np.full(4, 0.25), "T = 2": np.array([0.2, 0.3, 0.3, 0.2])}
+    fig = plot_distributions(dists, chars, title="Next char")
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 3
+    for ax, (label, p) in zip(fig.axes, dists.items()):
+        assert ax.get_title() == label
+        heights = [bar.get_height() for bar in ax.patches]
+        np.testing.assert_allclose(heights, p)
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["\\n", "a", "b", "c"]
+    assert fig.axes[0].get_ylabel() == "probability"
+    assert fig._suptitle.get_text() == "Next char"
+
+
+def test_plot_distributions_single_panel():
+    fig = plot_distributions({"only": np.array([0.5, 0.5])}, ["\n", "a"])
+    assert len(fig.axes) == 1 and len(fig.axes[0].patches) == 2
