@@ -3,30 +3,68 @@
 Names, arguments, dict keys and printouts follow the course so students can compare numbers.
 Nothing here holds its own copy of the math: the forward/backward pass is ``rnnlib.core.lm`` (the same
 one the fast trainer uses, here with a batch of one name) and the cell is ``rnnlib.core.cells.rnn``.
+
+Editions.  Students hold different editions of the assignment, and each one's calls work as written:
+
+* the RNN bias is ``b`` (gradient ``db``) in the published dicts; ``ba`` / ``dba``, the step-by-step
+  assignment's spelling, is accepted too, and every function answers in the spelling it was given;
+* ``clip`` clips in place and returns the five clipped arrays (2018); the 2021 edition copies first, but
+  its checks only read the returned dict, which is the same;
+* ``model`` takes the whole text and returns the parameters (2018: ``model(data, ...)``), or a list of
+  names and returns ``(parameters, last_dino_name)`` (2021: ``model(data.split("\\n"), ...)``), with the
+  2020/2021 ``verbose`` printout either way;
+* ``get_sample`` (2021's utils) returns what ``print_sample`` (2018's) prints.
 """
 import numpy as np
 
 from ..core import lm
 from ..core.cells.rnn import rnn_step_forward
 from ..core.checks import get_params
-from ..errors import CorpusError, VocabularyError
 from ..core.functional import softmax
 from ..core.optim import clip_by_value
+from ..errors import CorpusError, ShapeError, VocabularyError
 
-_GRAD_KEYS = ("dWaa", "dWax", "dWya", "db", "dby")
+BIAS_SPELLINGS = ("b", "ba")  # the published name, and the step-by-step notebook's
+
+
+def _bias_key(parameters, where, prefix=""):
+    """Which spelling of the RNN bias ``parameters`` uses: prefix + "b" or prefix + "ba"."""
+    if not isinstance(parameters, dict):
+        raise ShapeError(f"{where}: expected a dict, got {type(parameters).__name__}")
+    found = [prefix + k for k in BIAS_SPELLINGS if prefix + k in parameters]
+    if len(found) == 2:
+        raise ShapeError(f"{where}: the dict has both {found[0]!r} and {found[1]!r}; give the RNN bias once")
+    if not found:
+        raise ShapeError(f"{where}: the dict is missing the RNN bias {prefix}b (or {prefix}ba); "
+                         f"it has {', '.join(repr(k) for k in parameters) or 'nothing'}")
+    return found[0]
+
+
+def _as_lm_parameters(parameters, where):
+    """The Dinosaur Island dict under ``rnnlib.core.lm``'s names (the same arrays, not copies), and
+    the bias spelling the caller used."""
+    bias = _bias_key(parameters, where)
+    Wax, Waa, Wya, b, by = get_params(parameters, ("Wax", "Waa", "Wya", bias, "by"), where)
+    return {"Wax": parameters["Wax"], "Waa": parameters["Waa"], "Wya": parameters["Wya"], "b": parameters[bias],
+            "by": parameters["by"]}, bias
 
 
 def clip(gradients, maxValue):
     """Clip the five Dinosaur Island gradients element-wise into [-maxValue, maxValue], in place.
 
-    gradients: dict with dWaa, dWax, dWya, db, dby.  Returns a dict of exactly those five arrays.
+    gradients: dict with dWaa, dWax, dWya, db (or dba), dby.  Returns a dict of exactly those five
+    arrays, the bias gradient under the name it was given.
     """
-    five = dict(zip(_GRAD_KEYS, get_params(gradients, _GRAD_KEYS, "clip")))
+    keys = ("dWaa", "dWax", "dWya", _bias_key(gradients, "clip", prefix="d"), "dby")
+    five = dict(zip(keys, get_params(gradients, keys, "clip")))
     return clip_by_value(five, maxValue)
 
 
 def initialize_parameters(n_a, n_x, n_y):
-    """The course's initialisation: seed 1, then Wax, Waa, Wya ~ randn * 0.01; zero biases."""
+    """The course's initialisation: seed 1, then Wax, Waa, Wya ~ randn * 0.01; zero biases.
+
+    Returns the published dict: Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), b (n_a, 1), by (n_y, 1).
+    """
     np.random.seed(1)
     Wax = np.random.randn(n_a, n_x) * 0.01
     Waa = np.random.randn(n_a, n_a) * 0.01
@@ -44,16 +82,23 @@ def smooth(loss, cur_loss):
     return loss * 0.999 + cur_loss * 0.001
 
 
+def get_sample(sample_ix, ix_to_char):
+    """The sampled characters as a name with its first letter capitalised (the 2021 edition's utils);
+    the trailing newline, if sampled, is kept."""
+    txt = "".join(ix_to_char[ix] for ix in sample_ix)
+    return txt[0].upper() + txt[1:]
+
+
 def print_sample(sample_ix, ix_to_char):
     """Print the sampled characters as a name with its first letter capitalised (no extra newline)."""
-    txt = "".join(ix_to_char[ix] for ix in sample_ix)
-    print(txt[0].upper() + txt[1:], end="")
+    print(get_sample(sample_ix, ix_to_char), end="")
 
 
 def update_parameters(parameters, gradients, lr):
-    """Gradient descent step in place: ``p -= lr * dp`` for Wax, Waa, Wya, b, by."""
-    for name in lm.PARAM_NAMES:
-        parameters[name] += -lr * gradients["d" + name]
+    """Gradient descent step in place: ``p -= lr * dp`` for Wax, Waa, Wya, b (or ba), by."""
+    bias, dbias = _bias_key(parameters, "update_parameters"), _bias_key(gradients, "update_parameters", "d")
+    for name, grad in (("Wax", "dWax"), ("Waa", "dWaa"), ("Wya", "dWya"), (bias, dbias), ("by", "dby")):
+        parameters[name] += -lr * gradients[grad]
     return parameters
 
 
@@ -63,9 +108,9 @@ def sample(parameters, char_to_ix, seed):
     Starts from a zero input and zero hidden state.  At each step it computes a and y, then seeds
     numpy with ``counter + seed`` and draws the next index from y; ``seed`` and ``counter`` both
     grow by one per step.  Stops at the newline or after 50 characters (then appends the newline).
-    Returns the list of sampled indices.
+    parameters: the Dinosaur Island dict (bias ``b`` or ``ba``).  Returns the list of sampled indices.
     """
-    Waa, Wax, Wya, by, b = get_params(parameters, ("Waa", "Wax", "Wya", "by", "b"), "sample")
+    Waa, Wax, Wya, by, b = get_params(parameters, ("Waa", "Wax", "Wya", "by", _bias_key(parameters, "sample")), "sample")
     vocab_size = by.shape[0]
     n_a = Waa.shape[1]
     if "\n" not in char_to_ix:
@@ -106,7 +151,7 @@ def rnn_lm_forward(X, Y, a0, parameters, vocab_size=27):
     X: list of T input indices (``None`` first = zero input); Y: list of T targets; a0: (n_a, 1).
     Returns (loss, cache).  Renamed here because ``rnn_forward`` is the step-by-step sequence function.
     """
-    loss, _, cache = lm.forward(parameters, _as_ids(X, "X"), _as_ids(Y, "Y"), a0)
+    loss, _, cache = lm.forward(_as_lm_parameters(parameters, "rnn_lm_forward")[0], _as_ids(X, "X"), _as_ids(Y, "Y"), a0)
     return loss, cache
 
 
@@ -114,8 +159,13 @@ def rnn_lm_backward(X, Y, parameters, cache):
     """The course's ``utils.rnn_backward``: gradients of ``rnn_lm_forward``'s loss.
 
     Returns (gradients, a) where ``a[t]`` is the hidden state (n_a, 1) after step t and ``a[-1]`` a0.
+    gradients has dWax, dWaa, dWya, db (``dba`` if ``parameters`` spells the bias ``ba``), dby and, as
+    in the course's utils, ``da_next``: the gradient on a0.
     """
-    gradients, _ = lm.backward(cache)
+    bias = _bias_key(parameters, "rnn_lm_backward")
+    gradients, da0 = lm.backward(cache)
+    gradients["d" + bias] = gradients.pop("db")
+    gradients["da_next"] = da0
     a = {-1: lm.initial_state(cache)}
     H = lm.hidden_states(cache)
     a.update({t: H[:, t] for t in range(H.shape[1])})
@@ -135,13 +185,24 @@ def optimize(X, Y, a_prev, parameters, learning_rate=0.01):
     return loss, gradients, a[len(X) - 1]
 
 
-def model(data, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27):
+def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27,
+          verbose=False):
     """Train the course's dinosaur-name RNN, one name per step, printing progress like the course.
 
-    data: the lowercased corpus text, one name per line.  Every 2000 iterations prints the smoothed
-    loss and ``dino_names`` names sampled with seeds 0, 1, ...  Returns the trained parameters.
+    data_x: the names, as the 2021 edition passes them (a list: ``data.split("\\n")``), or the whole
+        lowercased text, one name per line, as the 2018 edition's ``model(data, ...)`` call does.
+    Every 2000 iterations prints the smoothed loss and ``dino_names`` names sampled with seeds 0, 1, ...
+    verbose: also print the 2020/2021 edition's look at the first example and at the epoch boundary.
+    Returns ``(parameters, last_dino_name)`` for a list of names (2021; the name keeps its newline),
+    the parameters alone for a text (2018).  Empty names are skipped.
     """
-    examples = [line.strip() for line in data.split("\n")]
+    if isinstance(data_x, str):
+        names, as_2021 = data_x.splitlines(), False
+    elif isinstance(data_x, (list, tuple)) and all(isinstance(x, str) for x in data_x):
+        names, as_2021 = list(data_x), True
+    else:
+        raise CorpusError(f"model: data_x must be the text or a list of names (strings), got {type(data_x).__name__}")
+    examples = [x.strip() for x in names]
     examples = [e for e in examples if e]
     if not examples:
         raise CorpusError("model: the corpus has no names (it is empty or whitespace only)")
@@ -156,14 +217,26 @@ def model(data, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names
     np.random.shuffle(examples)
     a_prev = np.zeros((n_a, 1))
     newline = char_to_ix["\n"]
+    last_dino_name = "abc"  # the 2021 edition's placeholder, returned if nothing was sampled
     for j in range(num_iterations):
-        X = [None] + [char_to_ix[ch] for ch in examples[j % len(examples)]]
+        idx = j % len(examples)
+        single_example_chars = list(examples[idx])
+        single_example_ix = [char_to_ix[ch] for ch in single_example_chars]
+        X = [None] + single_example_ix
         Y = X[1:] + [newline]
+        if verbose and j in (0, len(examples) - 1, len(examples)):  # the edition's own printout, as printed
+            print("j = ", j, "idx = ", idx)
+        if verbose and j == 0:
+            print("single_example =", examples[idx])
+            print("single_example_chars", single_example_chars)
+            print("single_example_ix", single_example_ix)
+            print(" X = ", X, "\n", "Y =       ", Y, "\n")
         curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate=0.01)
         loss = smooth(loss, curr_loss)
         if j % 2000 == 0:
             print("Iteration: %d, Loss: %f" % (j, loss) + "\n")
             for seed in range(dino_names):
-                print_sample(sample(parameters, char_to_ix, seed), ix_to_char)
+                last_dino_name = get_sample(sample(parameters, char_to_ix, seed), ix_to_char)
+                print(last_dino_name.replace("\n", ""))
             print("\n")
-    return parameters
+    return (parameters, last_dino_name) if as_2021 else parameters

@@ -100,22 +100,27 @@ def build_data(text, Tx=40, stride=3):
     return [text[i : i + Tx] for i in starts], [text[i + Tx] for i in starts]
 
 
-def vectorization(sentences, next_chars, n_x, char_indices, Tx):
-    """One-hot encode the windows, as the course does for its Keras model.
+def vectorization(X, Y, n_x, char_indices, Tx=40):
+    """One-hot encode the windows, as the course does for its Keras model (the course's signature).
 
+    X: m strings of Tx characters (``build_data``'s windows); Y: their m next characters.
+    n_x: the vocabulary size; char_indices: character -> index; Tx: the window length (the course's 40).
     Returns x (m, Tx, n_x) and y (m, n_x) boolean arrays: x[i, t] is the t-th character of
-    sentence i, y[i] its next character.  (rnnlib's own trainer reads ids instead; this is here to
+    window i, y[i] its next character.  (rnnlib's own trainer reads ids instead; this is here to
     show what the course feeds Keras, and how big it is.)
     """
-    m = len(sentences)
-    if m != len(next_chars):
-        raise CorpusError(f"{m} sentences but {len(next_chars)} next characters")
-    unknown = sorted((set("".join(sentences)) | set(next_chars)) - set(char_indices))
+    m = len(X)
+    if m != len(Y):
+        raise CorpusError(f"{m} windows in X but {len(Y)} next characters in Y")
+    wrong = [i for i, s in enumerate(X) if len(s) != Tx]
+    if wrong:
+        raise CorpusError(f"vectorization: window {wrong[0]} has {len(X[wrong[0]])} characters, expected Tx={Tx}")
+    unknown = sorted((set("".join(X)) | set(Y)) - set(char_indices))
     if unknown:
         raise VocabularyError(f"characters {unknown} are not in char_indices")
-    ids = np.array([[char_indices[c] for c in s] for s in sentences], dtype=np.int64).reshape(m, Tx)
+    ids = np.array([[char_indices[c] for c in s] for s in X], dtype=np.int64).reshape(m, Tx)
     x = np.zeros((m, Tx, n_x), dtype=bool)
     x[np.arange(m)[:, None], np.arange(Tx)[None, :], ids] = True
     y = np.zeros((m, n_x), dtype=bool)
-    y[np.arange(m), [char_indices[c] for c in next_chars]] = True
+    y[np.arange(m), [char_indices[c] for c in Y]] = True
     return x, y
