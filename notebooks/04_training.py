@@ -75,6 +75,17 @@ parameters = model(data, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, d
 # best of those evaluations. Without that, a model this small on a data set this small overfits within a
 # few hundred steps, as the curves below show.
 
+# %% [markdown]
+# **Your edition's call.** This is the 2018 edition's call: the whole text in, the parameters out. The 2021
+# edition passes a list of names and gets the last sampled name back as well, and its `verbose=True` prints a look at
+# the first example:
+#
+# ```python
+# parameters, last_name = model(data.split("\n"), ix_to_char, char_to_ix, 22001, verbose = True)
+# ```
+#
+# Both work here, and train the same model; the README's "Your edition of the course" lists every edition's calls.
+
 # %%
 from rnnlib import split_names, train_val_split, train, TrainConfig
 from rnnlib.ui import plot_history

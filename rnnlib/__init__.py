@@ -21,6 +21,7 @@ from .core.optim import SGD, Adam, clip_by_global_norm, clip_by_value, global_no
 from .course.dinosaurs import (
     clip,
     get_initial_loss,
+    get_sample,
     initialize_parameters,
     model,
     optimize,
@@ -85,7 +86,7 @@ __all__ = [
     "gru_cell_forward", "gru_forward", "gru_cell_backward", "gru_backward",
     # Dinosaur Island
     "clip", "sample", "optimize", "model", "initialize_parameters", "get_initial_loss", "smooth",
-    "print_sample", "update_parameters", "rnn_lm_forward", "rnn_lm_backward",
+    "print_sample", "get_sample", "update_parameters", "rnn_lm_forward", "rnn_lm_backward",
     # Writing like Shakespeare
     "build_data", "vectorization", "generate_output", "pretrained_model",
     # WildML's word-level RNN

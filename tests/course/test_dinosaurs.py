@@ -7,6 +7,7 @@ import pytest
 
 from rnnlib.core import lm
 from rnnlib.course import dinosaurs as course
+from course_cells import clip_cell_gradients, optimize_cell_inputs
 from rnnlib.errors import CorpusError, ShapeError, VocabularyError
 
 ALPHABET = "\nabcdefghijklmnopqrstuvwxyz"
@@ -15,35 +16,13 @@ CHAR_TO_IX = {c: i for i, c in enumerate(CHARS)}
 IX_TO_CHAR = {i: c for i, c in enumerate(CHARS)}
 
 
-def course_gradients(seed=3):
-    np.random.seed(seed)
-    dWax = np.random.randn(5, 3) * 10
-    dWaa = np.random.randn(5, 5) * 10
-    dWya = np.random.randn(2, 5) * 10
-    db = np.random.randn(5, 1) * 10
-    dby = np.random.randn(2, 1) * 10
-    return {"dWax": dWax, "dWaa": dWaa, "dWya": dWya, "db": db, "dby": dby}
-
-
-def course_optimize_inputs():
-    np.random.seed(1)
-    vocab_size, n_a = 27, 100
-    a_prev = np.random.randn(n_a, 1)
-    Wax, Waa, Wya = np.random.randn(n_a, vocab_size), np.random.randn(n_a, n_a), np.random.randn(vocab_size, n_a)
-    b, by = np.random.randn(n_a, 1), np.random.randn(vocab_size, 1)
-    parameters = {"Wax": Wax, "Waa": Waa, "Wya": Wya, "b": b, "by": by}
-    X = [12, 3, 5, 11, 22, 3]
-    Y = [4, 14, 11, 22, 25, 26]
-    return X, Y, a_prev, parameters
-
-
 # ---------------------------------------------------------------------------------------------
 # clip
 # ---------------------------------------------------------------------------------------------
 
 
 def test_clip_course_values():
-    gradients = course_gradients()
+    gradients = clip_cell_gradients()
     gradients = course.clip(gradients, 10)
     assert gradients["dWaa"][1][2] == 10.0
     assert gradients["dWax"][3][1] == -10.0
@@ -53,7 +32,7 @@ def test_clip_course_values():
 
 
 def test_clip_is_in_place_and_bounded():
-    gradients = course_gradients()
+    gradients = clip_cell_gradients()
     originals = {k: v for k, v in gradients.items()}
     before = {k: v.copy() for k, v in gradients.items()}
     out = course.clip(gradients, 10)
@@ -67,14 +46,14 @@ def test_clip_is_in_place_and_bounded():
 
 
 def test_clip_missing_key_and_bad_max():
-    gradients = course_gradients()
+    gradients = clip_cell_gradients()
     del gradients["dby"]
     with pytest.raises(ShapeError, match="'dby'"):
         course.clip(gradients, 10)
     with pytest.raises(ValueError):
-        course.clip(course_gradients(), 0)
+        course.clip(clip_cell_gradients(), 0)
     with pytest.raises(ValueError):
-        course.clip(course_gradients(), -5)
+        course.clip(clip_cell_gradients(), -5)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,7 +127,7 @@ def test_sample_needs_newline_in_vocab():
 
 
 def test_optimize_course_values():
-    X, Y, a_prev, parameters = course_optimize_inputs()
+    X, Y, a_prev, parameters = optimize_cell_inputs()
     loss, gradients, a_last = course.optimize(X, Y, a_prev, parameters, learning_rate=0.01)
     assert loss == pytest.approx(126.503975722, abs=1e-8)
     assert gradients["dWaa"][1][2] == pytest.approx(0.194709315347, abs=1e-10)
@@ -161,7 +140,7 @@ def test_optimize_course_values():
 
 
 def test_optimize_updates_parameters_in_place():
-    X, Y, a_prev, parameters = course_optimize_inputs()
+    X, Y, a_prev, parameters = optimize_cell_inputs()
     objects = dict(parameters)
     before = {k: v.copy() for k, v in parameters.items()}
     _, gradients, _ = course.optimize(X, Y, a_prev, parameters, learning_rate=0.01)
@@ -197,7 +176,7 @@ def test_optimize_loss_equals_lm_forward():
 
 
 def test_rnn_lm_forward_backward_state_dict():
-    X, Y, a_prev, parameters = course_optimize_inputs()
+    X, Y, a_prev, parameters = optimize_cell_inputs()
     loss, cache = course.rnn_lm_forward(X, Y, a_prev, parameters)
     gradients, a = course.rnn_lm_backward(X, Y, parameters, cache)
     np.testing.assert_array_equal(a[-1], a_prev)
@@ -207,7 +186,7 @@ def test_rnn_lm_forward_backward_state_dict():
 
 
 def test_rnn_lm_forward_rejects_non_integer_indices():
-    _, Y, a_prev, parameters = course_optimize_inputs()
+    _, Y, a_prev, parameters = optimize_cell_inputs()
     with pytest.raises(VocabularyError):
         course.rnn_lm_forward([None, "a", 3, 5, 11, 22], Y, a_prev, parameters)
 

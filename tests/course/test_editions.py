@@ -14,6 +14,7 @@ import pytest
 from rnnlib import (build_data, clip, lstm_backward, lstm_forward, model, optimize, rnn_backward, rnn_cell_backward,
                     rnn_cell_forward, rnn_forward, sample, update_parameters, vectorization)
 from rnnlib.course.dinosaurs import get_sample
+from course_cells import clip_cell_gradients, optimize_cell_inputs, sample_cell_parameters
 from rnnlib.errors import ShapeError
 
 chars = sorted(set("\nabcdefghijklmnopqrstuvwxyz"))
@@ -36,25 +37,8 @@ needs_sonnets = pytest.mark.skipif(_mirror("shakespeare.txt") is None, reason="R
 # Dinosaur Island: clip
 
 
-def clip_cell_gradients(bias="db"):
-    """The clip test cell's draws, in the order every edition draws them."""
-    np.random.seed(3)
-    dWax = np.random.randn(5, 3) * 10
-    dWaa = np.random.randn(5, 5) * 10
-    dWya = np.random.randn(2, 5) * 10
-    db = np.random.randn(5, 1) * 10
-    dby = np.random.randn(2, 1) * 10
-    return {"dWax": dWax, "dWaa": dWaa, "dWya": dWya, bias: db, "dby": dby}
-
-
-def test_clip_2018_cells():
-    gradients = clip(clip_cell_gradients(), 10)  # v3
-    assert gradients["dWaa"][1][2] == 10.0
-    assert gradients["dWax"][3][1] == -10.0
-    assert gradients["dWya"][1][2] == pytest.approx(0.29713815361)
-    assert gradients["db"][4] == [10.0]
-    np.testing.assert_allclose(gradients["dby"][1], [8.45833407])
-    gradients = clip(clip_cell_gradients(), 5)  # v3a's second cell
+def test_clip_v3a_second_cell():
+    gradients = clip(clip_cell_gradients(), 5)
     assert (gradients["dWaa"][1][2], gradients["dWax"][3][1]) == (5.0, -5.0)
     assert gradients["db"][4] == [5.0] and gradients["dby"][1] == [5.0]
 
@@ -88,15 +72,6 @@ def test_clip_answers_in_the_callers_bias_spelling():
 # Dinosaur Island: sample
 
 
-def sample_cell_parameters(seed, bias="b"):
-    """The sample test cell: ``np.random.seed(s); _, n_a = 20, 100`` and the five draws."""
-    np.random.seed(seed)
-    _, n_a = 20, 100
-    Wax, Waa, Wya = np.random.randn(n_a, vocab_size), np.random.randn(n_a, n_a), np.random.randn(vocab_size, n_a)
-    b, by = np.random.randn(n_a, 1), np.random.randn(vocab_size, 1)
-    return {"Wax": Wax, "Waa": Waa, "Wya": Wya, bias: b, "by": by}
-
-
 def test_sample_2021_sample_test():
     indices = sample(sample_cell_parameters(24), char_to_ix, 0)
     assert indices == [23, 16, 26, 26, 24, 3, 21, 1, 7, 24, 15, 3, 25, 20, 6, 13, 10, 8, 20, 12, 2, 0]
@@ -120,30 +95,6 @@ def test_sample_accepts_ba():
 
 # ----------------------------------------------------------------------------------------------
 # Dinosaur Island: optimize and update_parameters
-
-
-def optimize_cell_inputs(bias="b"):
-    np.random.seed(1)
-    vocab_size, n_a = 27, 100
-    a_prev = np.random.randn(n_a, 1)
-    Wax, Waa, Wya = np.random.randn(n_a, vocab_size), np.random.randn(n_a, n_a), np.random.randn(vocab_size, n_a)
-    b, by = np.random.randn(n_a, 1), np.random.randn(vocab_size, 1)
-    parameters = {"Wax": Wax, "Waa": Waa, "Wya": Wya, bias: b, "by": by}
-    X = [12, 3, 5, 11, 22, 3]
-    Y = [4, 14, 11, 22, 25, 26]
-    return X, Y, a_prev, parameters
-
-
-def test_optimize_2018_cell():
-    X, Y, a_prev, parameters = optimize_cell_inputs()
-    loss, gradients, a_last = optimize(X, Y, a_prev, parameters, learning_rate=0.01)
-    assert loss == pytest.approx(126.503975722, abs=1e-9)
-    assert gradients["dWaa"][1][2] == pytest.approx(0.194709315347, abs=1e-12)
-    assert np.argmax(gradients["dWax"]) == 93
-    assert gradients["dWya"][1][2] == pytest.approx(-0.007773876032, abs=1e-12)
-    np.testing.assert_allclose(gradients["db"][4], [-0.06809825], atol=1e-8)
-    np.testing.assert_allclose(gradients["dby"][1], [0.01538192], atol=1e-8)
-    np.testing.assert_allclose(a_last[4], [-1.0])
 
 
 def test_optimize_2021_optimize_test():
