@@ -40,6 +40,7 @@ from .course.wildml import RNNNumpy, SGDHistory, generate_sentence, lm_pairs, pe
 from .data import datasets
 from .data.chars import PAD, START, CharVocab, names_to_batch, pad_ids, split_names, split_tail, train_val_split
 from .data.padding import pad_sequences
+from .data.word_vectors import WordVectors, load_glove
 from .data.words import (
     SENTENCE_END,
     SENTENCE_START,
@@ -76,6 +77,7 @@ from .training.trainer import (
     train_sequences,
     train_stream,
 )
+from .training.word2vec import Word2Vec
 
 __version__ = "0.1.0"
 
@@ -100,6 +102,8 @@ __all__ = [
     "datasets", "CharVocab", "split_names", "names_to_batch", "pad_ids", "train_val_split", "split_tail",
     "START", "PAD", "WordVocab", "word_tokenize", "split_sentences", "tokenize_sentences", "strip_speakers",
     "join_words", "pad_sequences", "SENTENCE_START", "SENTENCE_END", "UNKNOWN_TOKEN",
+    # word vectors
+    "WordVectors", "load_glove", "Word2Vec",
     # building blocks
     "init_parameters", "sigmoid", "softmax", "SGD", "Adam", "clip_by_value", "clip_by_global_norm", "global_norm",
     "numerical_gradient", "relative_error", "norm_relative_error", "check_gradients", "weighted_loss",
