@@ -56,8 +56,9 @@ class WordVectors:
         if vectors.ndim != 2 or vectors.shape[0] != len(words) or vectors.shape[1] < 1:
             raise ShapeError(f"word vectors: vectors must be ({len(words)}, d) for {len(words)} words, "
                              f"got shape {vectors.shape}")
-        if not np.issubdtype(vectors.dtype, np.floating) or not np.all(np.isfinite(vectors)):
-            raise ShapeError("word vectors: vectors must be finite floating-point numbers")
+        real = np.issubdtype(vectors.dtype, np.floating) or np.issubdtype(vectors.dtype, np.integer)
+        if not real or vectors.dtype == bool or not np.all(np.isfinite(vectors)):
+            raise ShapeError(f"word vectors: vectors must be finite real numbers, got dtype {vectors.dtype}")
         self.words, self.name = words, name
         self.vectors = vectors.astype(np.float32)
         self.index = {w: i for i, w in enumerate(words)}
@@ -89,6 +90,10 @@ class WordVectors:
             hint = " (the vectors are lowercase)" if word.lower() in self.index else ""
             raise VocabularyError(f"{word!r} is not among the {len(self):,} words of {self.name}{hint}")
         return i
+
+    def similarity(self, a, b):
+        """The cosine similarity of words ``a`` and ``b`` (gensim's ``wv.similarity``)."""
+        return float(self._unit[self._id(a)] @ self._unit[self._id(b)])
 
     def most_similar(self, positive=(), negative=(), topn=10):
         """The ``topn`` words whose vectors are closest (cosine) to the sum of the ``positive`` words' unit

@@ -11,6 +11,7 @@ from .plots import (
     plot_gradient_norms,
     plot_history,
     plot_lstm_gates,
+    plot_word_map,
 )
 from .widgets import (
     DinoSampler,
@@ -28,6 +29,6 @@ __all__ = [
     "dino_sampler", "poem_writer", "live_training_view", "DinoSampler", "PoemWriter", "LiveTrainingView",
     "render_names", "render_message", "render_poem",
     "plot_history", "plot_clipping", "plot_distributions", "plot_gradient_norms", "plot_lstm_gates",
-    "plot_cell_comparison", "moving_average",
+    "plot_cell_comparison", "plot_word_map", "moving_average",
     "clipping_experiment", "gradient_norms_through_time", "lstm_gate_activations", "compare_cells",
 ]

@@ -125,3 +125,21 @@ def plot_cell_comparison(rows):
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def plot_word_map(word_vectors, words, title="Word vectors, projected on their first two principal components"):
+    """A 2-D map of ``words`` (strings in ``word_vectors``, a WordVectors): their vectors, centred, projected
+    onto the two directions of largest variance among *these* words (PCA by SVD), each point labelled."""
+    points = np.stack([word_vectors[w] for w in words]).astype(np.float64)
+    points -= points.mean(axis=0)
+    _, _, directions = np.linalg.svd(points, full_matrices=False)
+    xy = points @ directions[:2].T
+    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    ax.scatter(xy[:, 0], xy[:, 1], s=12)
+    for (x, y), word in zip(xy, words):
+        ax.annotate(word, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=9)
+    ax.set(xlabel="first principal component", ylabel="second principal component", title=title)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

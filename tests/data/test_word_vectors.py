@@ -42,6 +42,7 @@ def test_cosine_is_what_is_reported():
     (first, s1), (second, s2) = wv.most_similar("a", topn=2)
     assert (first, second) == ("b", "c")
     assert s1 == pytest.approx(1 / np.sqrt(2)) and s2 == pytest.approx(0.0)
+    assert wv.similarity("a", "b") == pytest.approx(s1) and wv.similarity("b", "a") == pytest.approx(s1)
     assert wv.most_similar("a", topn=10).searched == 3 and len(wv.most_similar("a", topn=10)) == 2
 
 
@@ -77,7 +78,8 @@ def test_capitalised_word_gets_a_hint(glove):
 
 @pytest.mark.parametrize("words, vectors", [
     (["a", "a"], np.zeros((2, 3))), (["a", ""], np.zeros((2, 3))), (["a"], np.zeros((2, 3))),
-    (["a", "b"], np.full((2, 3), np.nan)), (["a", "b"], np.zeros((2, 3), dtype=int)),
+    (["a", "b"], np.full((2, 3), np.nan)), (["a", "b"], np.zeros((2, 3), dtype=bool)),
+    (["a", "b"], np.array([["x", "y"], ["z", "w"]])),
 ])
 def test_bad_tables_are_refused(words, vectors):
     with pytest.raises((ShapeError, VocabularyError)):

@@ -182,3 +182,19 @@ def test_plot_distributions_figure():
 def test_plot_distributions_single_panel():
     fig = plot_distributions({"only": np.array([0.5, 0.5])}, ["\n", "a"])
     assert len(fig.axes) == 1 and len(fig.axes[0].patches) == 2
+
+
+def test_word_map_places_the_words_by_their_two_main_directions():
+    from rnnlib.data.word_vectors import WordVectors
+    from rnnlib.ui.plots import plot_word_map
+
+    # four words spread along x, one off the line: the first component is x, the second y
+    wv = WordVectors(["a", "b", "c", "d", "e"], [[-3, 0, 0], [-1, 0, 0], [1, 0, 0], [3, 0, 0], [0, 1, 0]])
+    fig = plot_word_map(wv, ["a", "b", "c", "d", "e"], title="t")
+    ax = fig.axes[0]
+    labels = {t.get_text(): t.xy for t in ax.texts}
+    assert set(labels) == {"a", "b", "c", "d", "e"}
+    xs = [labels[w][0] for w in "abcd"]
+    assert xs == sorted(xs) or xs == sorted(xs, reverse=True)
+    assert abs(labels["e"][1]) > abs(labels["a"][1])
+    assert fig not in [plt.figure(n) for n in plt.get_fignums()]
