@@ -15,19 +15,22 @@ from .plots import (
 )
 from .widgets import (
     DinoSampler,
+    LanguageGuesser,
     LiveTrainingView,
     PoemWriter,
     dino_sampler,
+    language_guesser,
     live_training_view,
     poem_writer,
+    render_bars,
     render_message,
     render_names,
     render_poem,
 )
 
 __all__ = [
-    "dino_sampler", "poem_writer", "live_training_view", "DinoSampler", "PoemWriter", "LiveTrainingView",
-    "render_names", "render_message", "render_poem",
+    "dino_sampler", "poem_writer", "live_training_view", "language_guesser", "DinoSampler", "PoemWriter",
+    "LiveTrainingView", "LanguageGuesser", "render_names", "render_message", "render_poem", "render_bars",
     "plot_history", "plot_clipping", "plot_distributions", "plot_gradient_norms", "plot_lstm_gates",
     "plot_cell_comparison", "plot_word_map", "moving_average",
     "clipping_experiment", "gradient_norms_through_time", "lstm_gate_activations", "compare_cells",

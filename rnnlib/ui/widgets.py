@@ -17,6 +17,7 @@ itself is ``rnnlib-dino-sampler``) for browser tests.
 import html
 
 import ipywidgets as widgets
+import numpy as np
 
 from ..errors import RnnlibError
 from ..training.sampling import mark_known, sample_names
@@ -234,3 +235,71 @@ def _history_png(history, title):
 def live_training_view(total_steps, title="Training"):
     """A LiveTrainingView; display it, then train with ``on_eval=view.on_eval``."""
     return LiveTrainingView(total_steps, title)
+
+
+# ----------------------------------------------------------------------------------------------
+# Classifying a name: the top classes as probability bars
+
+
+def render_bars(guesses):
+    """HTML for ``guesses``, a list of (label, probability) pairs best first: one labelled bar each."""
+    rows = []
+    for label, p in guesses:
+        rows.append(
+            '<div class="rnnlib-bar-row" style="display:flex;align-items:center;gap:.5em;margin:2px 0">'
+            f'<span class="rnnlib-bar-label" style="width:8em">{html.escape(str(label))}</span>'
+            f'<span class="rnnlib-bar" style="display:inline-block;height:1em;width:{100 * p:.1f}%;'
+            f'max-width:20em;background:#4c72b0"></span>'
+            f'<span class="rnnlib-bar-value">{100 * p:.1f}%</span></div>')
+    return '<div class="rnnlib-bars">' + "".join(rows) + "</div>"
+
+
+class LanguageGuesser(widgets.VBox):
+    """A text box for a surname and the classes a model gives it, as bars (see ``language_guesser``).
+
+    Attributes: ``name`` and ``top`` (controls), ``bars_html`` (the output), ``guesses`` (the (class,
+    probability) pairs shown, best first; empty when the input was rejected) and ``error`` (or None).
+    """
+
+    def __init__(self, predict, classes, value="", top=5):
+        super().__init__()
+        self.predict, self.classes = predict, list(classes)
+        self.guesses, self.error = [], None
+        self.name = _styled(widgets.Text(value=value, description="Surname", placeholder="e.g. Nakamura",
+                                         continuous_update=True, style=_WIDE), "rnnlib-surname")
+        self.top = _styled(widgets.IntSlider(value=min(top, len(self.classes)), min=1, max=len(self.classes),
+                                             description="Show top", style=_WIDE), "rnnlib-top-classes")
+        self.bars_html = _styled(widgets.HTML(), "rnnlib-language-bars")
+        for control in (self.name, self.top):
+            control.observe(self.refresh, names="value")
+        self.children = [self.name, self.top, self.bars_html]
+        self.add_class("rnnlib-language-guesser")
+        self.refresh()
+
+    def refresh(self, change=None):
+        """Classify the name now in the box and redraw the bars (a message instead for bad input)."""
+        name = self.name.value.strip()
+        if not name:
+            self._show_message("Type a surname to see which languages the model thinks it comes from.")
+            return
+        try:
+            p = np.asarray(self.predict(name), dtype=np.float64).reshape(-1)
+        except RnnlibError as exc:
+            self._show_message(str(exc))
+            return
+        order = np.argsort(-p, kind="stable")[: self.top.value]
+        self.guesses, self.error = [(self.classes[i], float(p[i])) for i in order], None
+        self.bars_html.value = render_bars(self.guesses)
+
+    def _show_message(self, text):
+        self.guesses, self.error = [], text
+        self.bars_html.value = render_message(text)
+
+
+def language_guesser(predict, classes, value="", top=5):
+    """A widget that shows the top classes ``predict(name)`` gives a typed name, as probability bars.
+
+    predict: callable(str) -> (len(classes),) probabilities, raising an rnnlib error for a name it
+    cannot read (its message is shown); classes: their labels; value: the starting name.
+    """
+    return LanguageGuesser(predict, classes, value=value, top=top)

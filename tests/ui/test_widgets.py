@@ -150,3 +150,51 @@ def test_live_training_view_updates_on_every_evaluation():
           on_eval=view.on_eval)
     assert view.updates == 3 and view.bar.value == 30
     assert view.plot.value[:8] == b"\x89PNG\r\n\x1a\n" and "best" in view.status.value
+
+
+# ----------------------------------------------------------------------------------------------
+# the language guesser
+
+
+def fake_classifier(name):
+    """Probabilities that depend on the name: 'a'-heavy names lean Spanish, 'k'-heavy Japanese."""
+    from rnnlib.errors import VocabularyError
+
+    if any(ch.isdigit() for ch in name):
+        raise VocabularyError(f"{name!r} has digits, which no surname in the data has")
+    scores = np.array([name.count("a") + 1.0, name.count("k") + 1.0, 1.0])
+    return scores / scores.sum()
+
+
+def test_language_guesser_shows_the_top_classes_as_bars():
+    from rnnlib.ui import language_guesser
+
+    w = language_guesser(fake_classifier, ["Spanish", "Japanese", "Irish"], value="Kikuchi", top=2)
+    assert [label for label, _ in w.guesses] == ["Japanese", "Spanish"]
+    assert w.guesses[0][1] == pytest.approx(2 / 4)  # one "k" (the capital K is not counted)
+    assert "Japanese" in w.bars_html.value and "50.0%" in w.bars_html.value
+    w.name.value = "Aranda"
+    assert w.guesses[0][0] == "Spanish" and len(w.guesses) == 2
+    w.top.value = 3
+    assert len(w.guesses) == 3 and "Irish" in w.bars_html.value
+    for css in ("rnnlib-surname", "rnnlib-top-classes"):
+        assert css in (w.name._dom_classes + w.top._dom_classes)
+    assert "rnnlib-language-guesser" in w._dom_classes
+
+
+def test_language_guesser_messages_for_bad_input_and_recovers():
+    from rnnlib.ui import language_guesser
+
+    w = language_guesser(fake_classifier, ["Spanish", "Japanese", "Irish"], value="")
+    assert w.guesses == [] and "Type a surname" in w.error
+    w.name.value = "R2D2"
+    assert w.guesses == [] and "digits" in w.error and "rnnlib-error" in w.bars_html.value
+    w.name.value = "Garcia"
+    assert w.error is None and w.guesses[0][0] == "Spanish"
+
+
+def test_render_bars_escapes_labels():
+    from rnnlib.ui import render_bars
+
+    out = render_bars([("<b>x</b>", 0.5)])
+    assert "&lt;b&gt;" in out and "50.0%" in out
