@@ -39,6 +39,7 @@ from .course.wildml import RNNNumpy, SGDHistory, generate_sentence, lm_pairs, pe
 from .data import datasets
 from .data.chars import PAD, START, CharVocab, names_to_batch, pad_ids, split_names, split_tail, train_val_split
 from .data.padding import pad_sequences
+from .data.preprocessing import Tokenizer, to_categorical
 from .data.words import (
     SENTENCE_END,
     SENTENCE_START,
@@ -99,6 +100,8 @@ __all__ = [
     "datasets", "CharVocab", "split_names", "names_to_batch", "pad_ids", "train_val_split", "split_tail",
     "START", "PAD", "WordVocab", "word_tokenize", "split_sentences", "tokenize_sentences", "strip_speakers",
     "join_words", "pad_sequences", "SENTENCE_START", "SENTENCE_END", "UNKNOWN_TOKEN",
+    # Keras-style preprocessing (also importable as rnnlib.preprocessing, Keras's names)
+    "Tokenizer", "to_categorical",
     # building blocks
     "init_parameters", "sigmoid", "softmax", "SGD", "Adam", "clip_by_value", "clip_by_global_norm", "global_norm",
     "numerical_gradient", "relative_error", "norm_relative_error", "check_gradients", "weighted_loss",
