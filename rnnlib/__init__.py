@@ -38,8 +38,20 @@ from .course.rnn_step_by_step import rnn_backward, rnn_cell_backward, rnn_cell_f
 from .course.shakespeare import build_data, generate_output, pretrained_model, vectorization
 from .course.wildml import RNNNumpy, SGDHistory, generate_sentence, lm_pairs, perplexity
 from .data import datasets
-from .data.chars import PAD, START, CharVocab, names_to_batch, pad_ids, split_names, split_tail, train_val_split
+from .data.chars import (
+    PAD,
+    START,
+    CharVocab,
+    grouped_split,
+    names_to_batch,
+    pad_ids,
+    split_labelled,
+    split_names,
+    split_tail,
+    train_val_split,
+)
 from .data.padding import pad_sequences
+from .data.preprocessing import Tokenizer, to_categorical
 from .data.word_vectors import WordVectors, load_glove
 from .data.words import (
     SENTENCE_END,
@@ -100,8 +112,11 @@ __all__ = [
     "save_model", "load_model",
     # data and text
     "datasets", "CharVocab", "split_names", "names_to_batch", "pad_ids", "train_val_split", "split_tail",
+    "grouped_split", "split_labelled",
     "START", "PAD", "WordVocab", "word_tokenize", "split_sentences", "tokenize_sentences", "strip_speakers",
     "join_words", "pad_sequences", "SENTENCE_START", "SENTENCE_END", "UNKNOWN_TOKEN",
+    # Keras-style preprocessing (also importable as rnnlib.preprocessing, Keras's names)
+    "Tokenizer", "to_categorical",
     # word vectors
     "WordVectors", "load_glove", "Word2Vec",
     # building blocks

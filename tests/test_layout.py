@@ -11,6 +11,11 @@ import rnnlib
 PACKAGE = Path(rnnlib.__file__).parent
 # Each layer may import itself, the layers before it, and rnnlib.errors (which imports nothing).
 LAYERS = ["core", "data", "training", "course", "ui"]
+# The faces: modules that only re-export.  They may import any layer; no layer may import them.
+# rnnlib.preprocessing gives Keras's preprocessing names one import line (rnnlib.data.preprocessing).
+FACES = ["rnnlib", "rnnlib.preprocessing"]
+# The only other modules outside the layers.
+OUTSIDE_LAYERS = ["rnnlib.errors", "rnnlib.__main__"]
 
 
 def _modules():
@@ -60,6 +65,33 @@ def test_layers_import_only_downwards(module):
         assert LAYERS.index(layer) <= rank, f"{module} ({LAYERS[rank]}) imports {target} ({layer}), a layer above it"
 
 
+def test_every_module_is_in_a_layer_or_a_face():
+    """A new top-level module must be declared here as a face (or go into a layer)."""
+    stray = [m for m in _modules() if not _layer(m) and m not in FACES + OUTSIDE_LAYERS]
+    assert not stray, f"modules outside the layers and not declared as faces: {stray}"
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_faces_import_only_layers_and_errors(face):
+    targets = list(_rnnlib_imports(_path(face), face))
+    assert targets, f"{face} re-exports nothing"
+    for target in targets:
+        assert target == "rnnlib.errors" or _layer(target), f"{face} imports {target}, which is not a layer module"
+
+
+def test_faces_only_re_export():
+    """A face holds no code of its own: every name it lists is defined in a layer module."""
+    import rnnlib.preprocessing
+
+    for face in (rnnlib, rnnlib.preprocessing):
+        for name in face.__all__:
+            value = getattr(face, name)
+            home = getattr(value, "__module__", None) or getattr(value, "__name__", None)
+            if home is None:  # a constant (a string, a number) records no home module
+                continue
+            assert home == "rnnlib.errors" or _layer(home), f"{face.__name__}.{name} is defined in {home}"
+
+
 def test_the_layer_test_sees_an_upward_import(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from ..ui.widgets import dino_sampler\nfrom . import lm\n")
@@ -96,6 +128,14 @@ def test_course_functions_are_callable_after_reimporting():
 
     assert callable(model) and model.__module__ == "rnnlib.course.dinosaurs"
     assert callable(train) and train.__module__ == "rnnlib.training.trainer"
+
+
+def test_the_layer_test_sees_a_layer_importing_a_face(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("from ..preprocessing import Tokenizer\nfrom .. import sample\n")
+    targets = list(_rnnlib_imports(bad, "rnnlib.data.bad"))
+    assert targets == ["rnnlib.preprocessing", "rnnlib.sample"]
+    assert not any(_layer(t) for t in targets)  # so test_layers_import_only_downwards would fail on them
 
 
 def test_ui_face_is_explicit():

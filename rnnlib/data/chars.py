@@ -109,20 +109,60 @@ def train_val_split(items, val_fraction=0.1, seed=0):
     Returns (train, val) lists; val has round(len * val_fraction) distinct items (at least 1 when
     the fraction is positive and there are 2+ items).
     """
+    # Each distinct item is its own group of one: grouped_split's shuffle of groups is then
+    # exactly a shuffle of the distinct items.
+    return grouped_split(list(dict.fromkeys(items)), val_fraction=val_fraction, seed=seed)
+
+
+def grouped_split(items, key=None, val_fraction=0.1, seed=0):
+    """Split ``items`` into (train, val) lists so that items with the same ``key`` stay together.
+
+    key: a function item -> group (None: the item itself).  The distinct groups, in first-seen
+        order, are shuffled with ``np.random.default_rng(seed)``; the first round(n_groups *
+        val_fraction) of them (at least 1 when the fraction is positive and there are 2+ groups)
+        go to val, the rest to train.  So ``val_fraction`` counts groups, not items.
+    Every item is kept (repeats included); within a group, items keep their input order, and the
+    groups appear in shuffled order.  CorpusError for a fraction outside [0, 1), a bad seed, or
+    nothing left to train on.
+    """
     if not 0 <= val_fraction < 1:
         raise CorpusError(f"val_fraction must be in [0, 1), got {val_fraction}")
     if not (isinstance(seed, (int, np.integer)) and seed >= 0):
         raise CorpusError(f"seed must be a whole number >= 0, got {seed!r}")
-    items = list(dict.fromkeys(items))
-    order = np.random.default_rng(seed).permutation(len(items))
-    n_val = int(round(len(items) * val_fraction))
-    if val_fraction > 0 and len(items) >= 2:
+    groups = {}
+    for item in items:
+        groups.setdefault(item if key is None else key(item), []).append(item)
+    members = list(groups.values())
+    order = np.random.default_rng(seed).permutation(len(members))
+    n_val = int(round(len(members) * val_fraction))
+    if val_fraction > 0 and len(members) >= 2:
         n_val = max(n_val, 1)
-    val = [items[i] for i in order[:n_val]]
-    train = [items[i] for i in order[n_val:]]
+    val = [item for i in order[:n_val] for item in members[i]]
+    train = [item for i in order[n_val:] for item in members[i]]
     if not train:
-        raise CorpusError(f"nothing left to train on after holding out {n_val} of {len(items)} items")
+        raise CorpusError(f"nothing left to train on after holding out {n_val} of {len(members)} items")
     return train, val
+
+
+def split_labelled(texts, labels, val_fraction=0.1, seed=0):
+    """A seeded train/validation split of labelled examples that never puts the same text on both sides.
+
+    texts: a list of hashable examples (surnames, sentences); labels: one label per text (a list
+        or an array).  Examples are grouped by their text, so a surname listed under two
+        languages (or twice under one) goes wholly to train or wholly to val: a validation name
+        the model has seen with another label would blur what the score means.
+    Returns (train_texts, train_labels, val_texts, val_labels), labels as lists.  ``val_fraction``
+    counts distinct texts (see ``grouped_split``, which does the work).
+    """
+    texts, labels = list(texts), list(labels)
+    if len(texts) != len(labels):
+        raise CorpusError(f"split_labelled: {len(texts)} texts but {len(labels)} labels")
+    try:
+        train, val = grouped_split(list(zip(texts, labels)), key=lambda pair: pair[0], val_fraction=val_fraction,
+                                   seed=seed)
+    except TypeError:
+        raise CorpusError("split_labelled: texts must be hashable (strings, or tuples of tokens)") from None
+    return [t for t, _ in train], [y for _, y in train], [t for t, _ in val], [y for _, y in val]
 
 
 def split_tail(ids, val_fraction=0.1):

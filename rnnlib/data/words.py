@@ -37,6 +37,7 @@ import numpy as np
 
 from ..errors import CorpusError, VocabularyError
 from .chars import PAD
+from .counting import count_tokens, rank_by_count
 
 SENTENCE_START = "SENTENCE_START"
 SENTENCE_END = "SENTENCE_END"
@@ -188,13 +189,13 @@ class WordVocab:
         if not isinstance(size, (int, np.integer)) or size < 4:
             raise VocabularyError(f"vocabulary size must be an integer >= 4 (3 special tokens + 1 word), got {size!r}")
         sentences = [list(s) for s in sentences]
-        words = Counter(w for s in sentences for w in s)
+        words, _, _ = count_tokens(sentences)
         if not words:
             raise CorpusError("cannot build a vocabulary: the corpus has no words")
         clash = sorted(set(words) & set(SPECIAL_TOKENS))
         if clash:
             raise CorpusError(f"the corpus contains the reserved token(s) {clash}")
-        ranked = sorted(words.items(), key=lambda item: (-item[1], item[0]))
+        ranked = rank_by_count(words, ties="alphabetical")
         kept = ranked[: size - 3]
         n_unknown = sum(words.values()) - sum(n for _, n in kept)
         counts = {SENTENCE_START: len(sentences), SENTENCE_END: len(sentences), UNKNOWN_TOKEN: n_unknown, **dict(kept)}

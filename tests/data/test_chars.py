@@ -3,7 +3,16 @@ import numpy as np
 import pytest
 
 from rnnlib.errors import CorpusError, VocabularyError
-from rnnlib.data.chars import PAD, START, CharVocab, names_to_batch, split_names, train_val_split
+from rnnlib.data.chars import (
+    PAD,
+    START,
+    CharVocab,
+    grouped_split,
+    names_to_batch,
+    split_labelled,
+    split_names,
+    train_val_split,
+)
 
 DINO_TEXT = "aachenosaurus\naardonyx\nabdallahsaurus\nzuniceratops\nbyronosaurus\n"
 
@@ -133,3 +142,35 @@ def test_split_tail_holds_out_the_end_and_refuses_bad_fractions():
             split_tail(np.arange(100), bad)
     with pytest.raises(CorpusError, match="too short"):
         split_tail(np.arange(3), 0.9)
+
+
+def test_grouped_split_keeps_each_group_on_one_side():
+    items = [(f"name{i % 7}", lang) for i, lang in enumerate("abcabcabcabcabcabcabc")]
+    train, val = grouped_split(items, key=lambda pair: pair[0], val_fraction=0.3, seed=1)
+    assert sorted(train + val) == sorted(items)  # every item kept, repeats included
+    assert not {n for n, _ in train} & {n for n, _ in val}
+    assert len({n for n, _ in val}) == 2  # round(7 * 0.3) groups
+    assert (train, val) == grouped_split(items, key=lambda pair: pair[0], val_fraction=0.3, seed=1)
+    assert (train, val) != grouped_split(items, key=lambda pair: pair[0], val_fraction=0.3, seed=2)
+
+
+def test_train_val_split_is_grouped_split_of_the_distinct_items():
+    items = [f"dino{i}" for i in range(40)] + ["dino3", "dino7"]
+    for seed in range(4):
+        distinct = list(dict.fromkeys(items))
+        assert train_val_split(items, 0.25, seed) == grouped_split(distinct, val_fraction=0.25, seed=seed)
+
+
+def test_split_labelled_keeps_repeated_texts_together():
+    texts = ["Abraham", "Abraham", "Chan", "Smith", "Muller", "Muller", "Tanaka", "Rossi"] * 3
+    labels = ["English", "French", "Chinese", "English", "German", "German", "Japanese", "Italian"] * 3
+    train_x, train_y, val_x, val_y = split_labelled(texts, labels, val_fraction=0.4, seed=0)
+    assert len(train_x) + len(val_x) == len(texts) and len(train_y) == len(train_x) and len(val_y) == len(val_x)
+    assert not set(train_x) & set(val_x)
+    assert sorted(zip(train_x + val_x, train_y + val_y)) == sorted(zip(texts, labels))
+    with pytest.raises(CorpusError, match="3 texts but 2 labels"):
+        split_labelled(["a", "b", "c"], [0, 1])
+    with pytest.raises(CorpusError, match="hashable"):
+        split_labelled([["a"], ["b"]], [0, 1])
+    with pytest.raises(CorpusError, match="val_fraction"):
+        split_labelled(["a", "b"], [0, 1], val_fraction=1.0)
