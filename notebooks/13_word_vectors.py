@@ -12,7 +12,7 @@
 # 2. **Word2Vec** (Mikolov et al., 2013), skip-gram with negative sampling, trained *here* in numpy on the
 #    250,000 words of tiny Shakespeare, and its neighbours beside GloVe's.
 #
-# rnnlib ships 36,230 of GloVe's 400,000 50-dimensional vectors, unchanged: the 30,000 most frequent words and
+# rnnlib ships 36,228 of GloVe's 400,000 50-dimensional vectors, unchanged: the 30,000 most frequent words and
 # every other GloVe word of the movie-review corpus (`data/embeddings/`, with a card giving the source and hashes).
 
 # %%

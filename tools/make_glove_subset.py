@@ -10,7 +10,7 @@ the order of glove.6B.50d.txt, i.e. by corpus frequency) with the vocabulary in 
 vectors of
 
 * the 30,000 most frequent words, and
-* every other GloVe word that occurs in the sentence-polarity corpus (rt-polarity.pos/.neg, read as Latin-1 and
+* every other GloVe word that occurs in the sentence-polarity corpus (rt-polarity.pos/.neg, read as cp1252, as rnnlib.datasets does, and
   split the way Keras's Tokenizer does by default: lowercased, its punctuation filters turned into spaces),
 
 unchanged (float32, bit for bit), so the notebooks use real vectors without a 76 MB download or a parquet
@@ -52,7 +52,7 @@ def mr_words(folder):
     table = str.maketrans({c: " " for c in KERAS_FILTERS})
     words = set()
     for name in ("rt-polarity.pos", "rt-polarity.neg"):
-        text = (Path(folder) / name).read_bytes().decode("latin-1").lower()
+        text = (Path(folder) / name).read_bytes().decode("cp1252").lower()
         words.update(text.translate(table).split())
     return words
 
