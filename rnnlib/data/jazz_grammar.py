@@ -33,7 +33,8 @@ what music21 5 does on import, because the tokens depend on it:
   whose scale holds most of the chord's pitch classes (ties go to the higher tonic, spelled D- over
   C#, E- over D#); a note is a scale tone when its *spelled name* is in that scale, so a G# is not a
   scale tone of D- major (whose sixth is A-).  The quality comes from music21's root-finding rules
-  (one pitch per letter, the pitch with the most stacked thirds above it).
+  (one pitch per letter, the pitch with the most stacked thirds above it).  So a C major triad
+  gets G major (C, E and G are in the C, F and G major scales; G is the highest), as in music21 5.
 
 Where this differs from the course on purpose:
 
@@ -299,7 +300,7 @@ class Sound:
         return len(self.pitches) > 1
 
 
-def _nearest_on_grid(value: Fraction, divisors=(4, 3)) -> Fraction:
+def snap_to_course_grid(value: Fraction, divisors=(4, 3)) -> Fraction:
     """The nearest multiple of 1/4 or 1/3 beat (a half-way value goes down; a tie between grids to the smaller)."""
     best = []
     for divisor in divisors:
@@ -341,7 +342,7 @@ def import_sounds(part: Part, ticks_per_beat: int, *, chord_tolerance: Fraction 
             raw.append((first.start, duration, tuple(n.pitch for n in group)))
         else:
             raw.append((first.start, Fraction(first.duration, ticks_per_beat), (first.pitch,)))
-    sounds = [Sound(_nearest_on_grid(Fraction(start, ticks_per_beat)), _nearest_on_grid(max(duration, Fraction(0))),
+    sounds = [Sound(snap_to_course_grid(Fraction(start, ticks_per_beat)), snap_to_course_grid(max(duration, Fraction(0))),
                     pitches) for start, duration, pitches in raw]
     order = sorted(range(len(sounds)), key=lambda k: sounds[k].offset)  # stable: file order at one start
     if not needs_voices:
@@ -630,7 +631,8 @@ def piano_roll_data(measures: Sequence[Measure]):
     for measure in measures:
         base = measure.start_beat
         notes.extend((base + n.offset, n.duration, n.pitch) for n in measure.notes)
-        for k, chord in enumerate(measure.chords):
-            end = measure.chords[k + 1].offset if k + 1 < len(measure.chords) else Fraction(BEATS_PER_MEASURE)
+        for chord in measure.chords:  # two chords may start together (the piano's voices): both last
+            later = [c.offset for c in measure.chords if c.offset > chord.offset]
+            end = min(later) if later else Fraction(BEATS_PER_MEASURE)
             chords.append((base + chord.offset, end - chord.offset, chord.pitches))
     return notes, chords

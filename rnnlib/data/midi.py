@@ -259,13 +259,14 @@ def _check_song_to_write(parts, tempo, ticks_per_beat):
     if not isinstance(tempo, (int, float)) or not 0 < tempo < 2**24:
         raise MidiError(f"tempo must be microseconds per beat, above 0 and below 16777216; got {tempo!r}")
     parts = list(parts) if parts is not None else []
+    for number, part in enumerate(parts):
+        if not isinstance(part, Part):
+            raise MidiError(f"part {number} is a {type(part).__name__}, not an rnnlib.data.midi.Part")
     if not parts or not any(part.notes for part in parts):
         raise MidiError("nothing to write: give at least one part with at least one note")
     if len(parts) > 65534:
         raise MidiError(f"too many parts for one MIDI file: {len(parts)}")
     for number, part in enumerate(parts):
-        if not isinstance(part, Part):
-            raise MidiError(f"part {number} is a {type(part).__name__}, not an rnnlib.data.midi.Part")
         if not isinstance(part.channel, int) or not 0 <= part.channel <= 15:
             raise MidiError(f"part {number}: channel must be 0-15, got {part.channel!r}")
         if part.program is not None and (not isinstance(part.program, int) or not 0 <= part.program <= 127):

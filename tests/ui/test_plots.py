@@ -182,3 +182,15 @@ def test_plot_distributions_figure():
 def test_plot_distributions_single_panel():
     fig = plot_distributions({"only": np.array([0.5, 0.5])}, ["\n", "a"])
     assert len(fig.axes) == 1 and len(fig.axes[0].patches) == 2
+
+
+def test_piano_roll_figure():
+    import matplotlib.pyplot as plt
+
+    from rnnlib.ui.plots import plot_piano_roll
+
+    fig = plot_piano_roll([(0, 0.5, 60), (0.5, 0.5, 64)], [(0, 4, (48, 52, 55))], title="roll")
+    assert fig.axes[0].get_title() == "roll" and fig.number not in plt.get_fignums()
+    assert len(fig.axes[0].collections) == 5  # three chord tones, two notes
+    empty = plot_piano_roll([])
+    assert empty.axes[0].texts[0].get_text() == "no notes"
