@@ -45,3 +45,8 @@ class GradientCheckFailed(RnnlibError, AssertionError):
 
 class ConfigError(RnnlibError, ValueError):
     """A setting is out of range or of the wrong type (a training option, a size, a count ...)."""
+
+
+class MidiError(CorpusError):
+    """A MIDI file is missing, not MIDI, corrupt, has no notes, lacks the part asked for, or a note to
+    be written is out of range.  A ``CorpusError``, since a MIDI file is the jazz assignment's corpus."""

@@ -143,3 +143,43 @@ def plot_word_map(word_vectors, words, title="Word vectors, projected on their f
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def plot_piano_roll(notes, chords=(), *, title="Piano roll", beats_per_measure=4, ax=None):
+    """Notes as bars over their chords: time in beats across, MIDI pitch up.
+
+    ``notes`` is a sequence of (start, duration, pitch) in beats; ``chords`` a sequence of
+    (start, duration, pitches), drawn as pale bars behind the notes, one per chord pitch.  Measure
+    lines every ``beats_per_measure`` beats.  An empty ``notes`` gives an empty roll with a note saying so.
+    """
+    caller_ax = ax
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(11, 4))
+    notes = [(float(s), float(d), int(p)) for s, d, p in notes]
+    chords = [(float(s), float(d), [int(p) for p in ps]) for s, d, ps in chords]
+    for start, duration, pitches in chords:
+        for pitch in pitches:
+            ax.broken_barh([(start, duration)], (pitch - 0.45, 0.9), color="#c9d6e8", edgecolor="none", zorder=1)
+    for start, duration, pitch in notes:
+        ax.broken_barh([(start, duration)], (pitch - 0.4, 0.8), color="#1f4e8c", edgecolor="white",
+                       linewidth=0.5, zorder=2)
+    every = [p for _, _, p in notes] + [p for _, _, ps in chords for p in ps]
+    ends = [s + d for s, d, _ in notes] + [s + d for s, d, _ in chords]
+    starts = [s for s, _, _ in notes] + [s for s, _, _ in chords]
+    if every:
+        ax.set_ylim(min(every) - 2, max(every) + 2)
+        ax.set_xlim(min(starts), max(ends))
+        first = int(np.floor(min(starts) / beats_per_measure)) * beats_per_measure
+        for line in np.arange(first, max(ends) + beats_per_measure, beats_per_measure):
+            ax.axvline(line, color="gray", lw=0.5, alpha=0.5, zorder=0)
+    else:
+        ax.text(0.5, 0.5, "no notes", ha="center", va="center", transform=ax.transAxes)
+    ax.set(xlabel="beat", ylabel="MIDI pitch (60 = middle C)", title=title)
+    if chords:
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(color="#1f4e8c", label="melody"), Patch(color="#c9d6e8", label="chord tones")],
+                  loc="upper right", fontsize=8)
+    fig.tight_layout()
+    if caller_ax is None:
+        plt.close(fig)
+    return fig

@@ -198,3 +198,15 @@ def test_word_map_places_the_words_by_their_two_main_directions():
     assert xs == sorted(xs) or xs == sorted(xs, reverse=True)
     assert abs(labels["e"][1]) > abs(labels["a"][1])
     assert fig not in [plt.figure(n) for n in plt.get_fignums()]
+
+
+def test_piano_roll_figure():
+    import matplotlib.pyplot as plt
+
+    from rnnlib.ui.plots import plot_piano_roll
+
+    fig = plot_piano_roll([(0, 0.5, 60), (0.5, 0.5, 64)], [(0, 4, (48, 52, 55))], title="roll")
+    assert fig.axes[0].get_title() == "roll" and fig.number not in plt.get_fignums()
+    assert len(fig.axes[0].collections) == 5  # three chord tones, two notes
+    empty = plot_piano_roll([])
+    assert empty.axes[0].texts[0].get_text() == "no notes"
