@@ -5,13 +5,33 @@ functions, how many gate blocks its input projection has, and which state arrays
 ``(a,)`` for RNN and GRU, ``(a, c)`` for the LSTM.  Arrays are hidden-major: a layer's outputs for
 all steps are ``(n_a, T, m)``, so one step is an ``(n_a, m)`` slice and all steps flatten to
 ``(n_a, T*m)`` for the weight gradients, which are formed once per sequence instead of once per step.
+
+Both loops take three options that the Keras-style layers (``rnnlib.nn``) need; with all three left
+at None/False they run the plain loop, whose arithmetic is exactly what the notebooks were written
+against:
+
+* ``mask`` (T, m) booleans, False at a padded step: there the state is carried unchanged (so the
+  output equals the previous step's, Keras's semantics) and no gradient flows through the cell.
+  A sequence model's final state is then each sequence's last *real* state, for post- or
+  pre-padded batches alike.
+* ``reverse``: run from step T-1 down to 0 (a backward direction).  Outputs stay at their own time
+  index, so ``H[:, t]`` is always the output after reading step t.  With a mask, a post-padded
+  sequence's padded tail comes first and carries the zero state, so the reverse run effectively
+  starts at each sequence's last real step.
+* ``recurrent_keep`` (n_a, m): recurrent dropout's mask, the same at every step (scaled by
+  1/(1-rate)); the cell reads ``state[0] * recurrent_keep`` as its previous output.
 """
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
-from .cells.gru import gru_step_backward, gru_step_forward
+from .cells.gru import (
+    gru_reset_after_step_backward,
+    gru_reset_after_step_forward,
+    gru_step_backward,
+    gru_step_forward,
+)
 from .cells.lstm import lstm_step_backward, lstm_step_forward
 from .cells.rnn import RNNStepCache, rnn_step_backward, rnn_step_forward
 
@@ -21,7 +41,9 @@ StepCache = Any  # the cell's own NamedTuple (RNNStepCache, LSTMStepCache, GRUSt
 StepFn = Callable[[np.ndarray, State, np.ndarray], "tuple[State, StepCache]"]
 #: back(dstate, cache, Wh) -> (dxw (G n_a, m), dstate of the previous step)
 BackFn = Callable[[State, StepCache, np.ndarray], "tuple[np.ndarray, State]"]
-#: recurrent_inputs(cache) -> [(row slice of Wh, the (n_a, m) array those rows multiplied)]
+#: recurrent_inputs(cache) -> [(row slice of Wh, the (k, m) array those rows multiplied, scale)]:
+#: dWh[rows] = (dXW[rows] * scale) @ input.T summed over steps; scale is None (1) or a (rows, m)
+#: array for cells whose recurrent product is multiplied by a gate after it (the reset-after GRU).
 InputsFn = Callable[[StepCache], "list[tuple[slice, np.ndarray]]"]
 
 
@@ -39,6 +61,13 @@ class Cell:
     step: StepFn
     back: BackFn
     recurrent_inputs: InputsFn
+    #: True when ``Wh`` carries a recurrent bias as its last column, shape (gates*n_a, n_a + 1);
+    #: the loops form that column's gradient together with the weights' (see ``gru_reset_after``).
+    recurrent_bias: bool = False
+
+    def recurrent_shape(self, n_a):
+        """The shape of this cell's ``Wh`` for hidden size ``n_a``."""
+        return (self.gates * n_a, n_a + 1 if self.recurrent_bias else n_a)
 
 
 def _rnn_step(xw, state, Wh):
@@ -71,30 +100,82 @@ def _gru_back(dstate, cache, Wh):
     return dxw, (da_prev,)
 
 
+def _gru_reset_after_step(xw, state, Wh):
+    # Wh is (3 n_a, n_a + 1): the recurrent weights with the recurrent bias as the last column
+    n_a = state[0].shape[0]
+    a, cache = gru_reset_after_step_forward(xw, state[0], Wh[:, :n_a], Wh[:, n_a:])
+    return (a,), cache
+
+
+def _gru_reset_after_back(dstate, cache, Wh):
+    n_a = cache.a_prev.shape[0]
+    dxw, da_prev = gru_reset_after_step_backward(dstate[0], cache, Wh[:, :n_a])
+    return dxw, (da_prev,)
+
+
 def _all_rows_read_a_prev(cache):
-    return [(slice(None), cache.a_prev)]
+    return [(slice(None), cache.a_prev, None)]
 
 
 def _gru_inputs(cache):
     n_a = cache.a_prev.shape[0]
-    return [(slice(0, 2 * n_a), cache.a_prev), (slice(2 * n_a, 3 * n_a), cache.reset_a_prev)]
+    return [(slice(0, 2 * n_a), cache.a_prev, None), (slice(2 * n_a, 3 * n_a), cache.reset_a_prev, None)]
+
+
+def _gru_reset_after_inputs(cache):
+    # [a_prev; 1]: the row of ones makes the last column of dWh the recurrent bias's gradient.
+    # The candidate's recurrent product is multiplied by the reset gate after it, so its rows see
+    # dXW * reset (the update and reset rows see dXW itself).
+    n_a, m = cache.a_prev.shape
+    a_one = np.concatenate((cache.a_prev, np.ones((1, m), cache.a_prev.dtype)), axis=0)
+    return [(slice(0, 2 * n_a), a_one, None), (slice(2 * n_a, 3 * n_a), a_one, cache.reset)]
 
 
 CELLS = {
     "rnn": Cell("rnn", 1, 1, _rnn_step, _rnn_back, _all_rows_read_a_prev),
     "gru": Cell("gru", 3, 1, _gru_step, _gru_back, _gru_inputs),
     "lstm": Cell("lstm", 4, 2, _lstm_step, _lstm_back, _all_rows_read_a_prev),
+    "gru_reset_after": Cell(
+        "gru_reset_after", 3, 1, _gru_reset_after_step, _gru_reset_after_back, _gru_reset_after_inputs, True
+    ),
 }
-CELL_BY_GATES = {cell.gates: cell for cell in CELLS.values()}
+#: The cells a parameters dict can be read back as from its gate count alone (``lm.describe``);
+#: the reset-after GRU also has 3 gate blocks, but its Wh has the extra bias column.
+CELL_BY_GATES = {cell.gates: cell for cell in CELLS.values() if not cell.recurrent_bias}
 
 
-def layer_forward(cell, xw, state0, Wh):
+def layer_forward(cell, xw, state0, Wh, mask=None, reverse=False, recurrent_keep=None):
     """Run ``cell`` over T steps.
 
     xw: (gates*n_a, T, m) input projections (bias included); state0: tuple of (n_a, m) arrays;
-    Wh: (gates*n_a, n_a).  Returns (H (n_a, T, m) outputs, final state tuple, per-step caches).
+    Wh: ``cell.recurrent_shape(n_a)``, i.e. (gates*n_a, n_a), or (gates*n_a, n_a + 1) for a cell
+    with a recurrent bias.  mask: None or (T, m) booleans (True = a real step); reverse: run the
+    steps from T-1 down to 0; recurrent_keep: None or (n_a, m) recurrent-dropout multipliers (see
+    the module docstring).
+    Returns (H (n_a, T, m) outputs, final state tuple, per-step caches indexed by t).
     """
-    n_a, T, m = Wh.shape[1], xw.shape[1], xw.shape[2]
+    if mask is None and not reverse and recurrent_keep is None:
+        return _plain_forward(cell, xw, state0, Wh)
+    n_a, T, m = state0[0].shape[0], xw.shape[1], xw.shape[2]
+    H = np.empty((n_a, T, m), dtype=xw.dtype)
+    caches, state = [None] * T, state0
+    for t in _steps(T, reverse):
+        read = state if recurrent_keep is None else (state[0] * recurrent_keep,) + tuple(state[1:])
+        stepped, caches[t] = cell.step(xw[:, t], read, Wh)
+        if mask is None:
+            state = stepped
+        else:  # a padded column keeps the state it had (every state array, not just a)
+            state = tuple(np.where(mask[t], new, old) for new, old in zip(stepped, state))
+        H[:, t] = state[0]
+    return H, state, caches
+
+
+def _steps(T, reverse):
+    return range(T - 1, -1, -1) if reverse else range(T)
+
+
+def _plain_forward(cell, xw, state0, Wh):
+    n_a, T, m = state0[0].shape[0], xw.shape[1], xw.shape[2]
     H = np.empty((n_a, T, m), dtype=xw.dtype)
     caches, state = [], state0
     for t in range(T):
@@ -104,22 +185,53 @@ def layer_forward(cell, xw, state0, Wh):
     return H, state, caches
 
 
-def layer_backward(cell, dH, dstate_last, caches, Wh):
-    """Backpropagation through time for ``layer_forward``.
+def layer_backward(cell, dH, dstate_last, caches, Wh, mask=None, reverse=False, recurrent_keep=None):
+    """Backpropagation through time for ``layer_forward`` (called with the same options).
 
     dH: (n_a, T, m) gradient on every output; dstate_last: tuple like the final state (the
     gradient arriving from a later chunk), or None for zeros.
-    Returns (dXW (gates*n_a, T, m) gradient on the input projections, dWh, dstate0 tuple).
+    Returns (dXW (gates*n_a, T, m) gradient on the input projections, dWh (Wh's shape), dstate0
+    tuple).  At a masked step dXW is zero and the state's gradient passes straight through.
     """
+    if mask is None and not reverse and recurrent_keep is None:
+        return _plain_backward(cell, dH, dstate_last, caches, Wh)
+    n_a, T, m = dH.shape
+    dXW = np.empty((Wh.shape[0], T, m), dtype=dH.dtype)
+    dstate = dstate_last or tuple(np.zeros((n_a, m), dH.dtype) for _ in range(cell.n_states))
+    for t in reversed(_steps(T, reverse)):  # the forward order, backwards
+        dstate = (dstate[0] + dH[:, t],) + tuple(dstate[1:])
+        dxw, dread = cell.back(dstate, caches[t], Wh)
+        if recurrent_keep is not None:  # the cell read state[0] * keep
+            dread = (dread[0] * recurrent_keep,) + tuple(dread[1:])
+        if mask is None:
+            dXW[:, t], dstate = dxw, dread
+        else:  # a padded column: the cell's output was discarded, the carried state got it all
+            dXW[:, t] = np.where(mask[t], dxw, 0)
+            dstate = tuple(np.where(mask[t], d_cell, d_carry) for d_cell, d_carry in zip(dread, dstate))
+    return dXW, _recurrent_gradient(cell, dXW, caches, Wh), dstate
+
+
+def _plain_backward(cell, dH, dstate_last, caches, Wh):
     n_a, T, m = dH.shape
     dXW = np.empty((Wh.shape[0], T, m), dtype=dH.dtype)
     dstate = dstate_last or tuple(np.zeros((n_a, m), dH.dtype) for _ in range(cell.n_states))
     for t in reversed(range(T)):
         dstate = (dstate[0] + dH[:, t],) + tuple(dstate[1:])
         dXW[:, t], dstate = cell.back(dstate, caches[t], Wh)
+    return dXW, _recurrent_gradient(cell, dXW, caches, Wh), dstate
+
+
+def _recurrent_gradient(cell, dXW, caches, Wh):
+    """dWh from every step at once: each row block's (dXW * scale) times the inputs it multiplied,
+    flattened over (T, m), in one matrix product per block."""
+    T, m = dXW.shape[1], dXW.shape[2]
     dWh = np.zeros_like(Wh)
     per_step = [cell.recurrent_inputs(c) for c in caches]
-    for k, (rows, _) in enumerate(per_step[0]):
-        inputs = np.stack([step[k][1] for step in per_step], axis=1).reshape(n_a, T * m)
-        dWh[rows] = dXW[rows].reshape(-1, T * m) @ inputs.T
-    return dXW, dWh, dstate
+    for k, (rows, _, scale) in enumerate(per_step[0]):
+        inputs = np.stack([step[k][1] for step in per_step], axis=1)
+        inputs = inputs.reshape(inputs.shape[0], T * m)
+        delta = dXW[rows]
+        if scale is not None:
+            delta = delta * np.stack([step[k][2] for step in per_step], axis=1)
+        dWh[rows] = delta.reshape(-1, T * m) @ inputs.T
+    return dWh

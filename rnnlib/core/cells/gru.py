@@ -78,3 +78,70 @@ def gru_step_backward(da_next, cache, Wh):
     dxw = np.concatenate((dzu, dzr, dzc), axis=0)
     da_prev = da_next * (1.0 - gu) + dra * gr + Wh[: 2 * n_a].T @ dxw[: 2 * n_a]
     return dxw, da_prev
+
+
+# --- the reset-after GRU (Keras's reset_after=True, PyTorch's nn.GRU, cuDNN) ----------------------
+#
+#     Γu      = σ(xw_u + Wh_u a<t-1> + bh_u)                    update gate
+#     Γr      = σ(xw_r + Wh_r a<t-1> + bh_r)                    reset gate
+#     n<t>    = tanh(xw_c + Γr * (Wh_c a<t-1> + bh_c))          candidate: reset *after* the product
+#     a<t>    = Γu * n<t> + (1 - Γu) * a<t-1>
+#
+# with ``xw = Wx x<t> + bx`` (the input bias) and a separate recurrent bias ``bh``: the candidate's
+# recurrent bias sits inside the reset gate's product, so it cannot be merged into ``bx``.  The
+# gates keep this module's meaning: Γu is the weight of the *candidate*.  Keras and PyTorch call
+# the gate that weights the *old state* z (``h = z * h_prev + (1 - z) * n``), so their z is our
+# 1 - Γu = σ(-(.)): their z rows of every weight and bias are ours negated.
+# Because every gate's recurrent product reads a<t-1> itself, ``Wh @ a_prev`` is one product for
+# all three gates, which is why cuDNN uses this form.
+
+
+class GRUResetAfterStepCache(NamedTuple):
+    """What ``gru_reset_after_step_backward`` and the weight gradients need (each (n_a, m))."""
+
+    a_prev: np.ndarray  # the state the step read; every row of Wh multiplies it
+    update: np.ndarray  # Γu
+    reset: np.ndarray  # Γr
+    candidate: np.ndarray  # n<t>
+    recurrent_candidate: np.ndarray  # Wh_c a_prev + bh_c, the product the reset gate scales
+
+
+def gru_reset_after_step_forward(xw, a_prev, Wh, bh):
+    """One reset-after GRU step on an already projected input.
+
+    xw:     (3*n_a, m) ``Wx @ x<t> + bx``, rows [0:n_a] update, [n_a:2n_a] reset, [2n_a:3n_a] candidate
+    a_prev: (n_a, m) state a<t-1>
+    Wh:     (3*n_a, n_a) recurrent weights, same row order
+    bh:     (3*n_a, 1) recurrent bias
+    Returns (a_next (n_a, m), GRUResetAfterStepCache).
+    """
+    n_a = a_prev.shape[0]
+    rec = Wh @ a_prev + bh  # one product for all three gates
+    ur = sigmoid(xw[: 2 * n_a] + rec[: 2 * n_a])
+    gu, gr = ur[:n_a], ur[n_a:]
+    rc = rec[2 * n_a:]
+    cand = np.tanh(xw[2 * n_a:] + gr * rc)
+    a_next = gu * cand + (1.0 - gu) * a_prev
+    return a_next, GRUResetAfterStepCache(a_prev, gu, gr, cand, rc)
+
+
+def gru_reset_after_step_backward(da_next, cache, Wh):
+    """Backward of ``gru_reset_after_step_forward``.
+
+    da_next: (n_a, m) dLoss/da<t>; cache: its GRUResetAfterStepCache; Wh: (3*n_a, n_a).
+    Returns (dxw, da_prev):
+      dxw (3*n_a, m) dLoss/dxw (update, reset, candidate), so ``dWx = dxw @ x.T`` and
+        ``dbx = dxw.sum(axis=1, keepdims=True)``.
+      da_prev (n_a, m) flows to step t-1.
+    The recurrent gradients are formed by the caller: the gradient on the recurrent pre-activations
+    is ``dxw`` for the update and reset rows and ``dxw * Γr`` for the candidate rows (the reset
+    scales that product), so ``dWh = d_rec @ a_prev.T`` and ``dbh = d_rec.sum(axis=1)``.
+    """
+    a_prev, gu, gr, cand, rc = cache
+    n_a = a_prev.shape[0]
+    dzc = da_next * gu * (1.0 - cand * cand)  # through n = tanh(.)
+    dzu = da_next * (cand - a_prev) * gu * (1.0 - gu)
+    dzr = dzc * rc * gr * (1.0 - gr)
+    dxw = np.concatenate((dzu, dzr, dzc), axis=0)
+    da_prev = da_next * (1.0 - gu) + Wh[: 2 * n_a].T @ dxw[: 2 * n_a] + Wh[2 * n_a:].T @ (dzc * gr)
+    return dxw, da_prev
