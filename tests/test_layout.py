@@ -10,7 +10,7 @@ import rnnlib
 
 PACKAGE = Path(rnnlib.__file__).parent
 # Each layer may import itself, the layers before it, and rnnlib.errors (which imports nothing).
-LAYERS = ["core", "data", "training", "course", "ui"]
+LAYERS = ["core", "data", "training", "nn", "course", "ui"]
 
 
 def _modules():
