@@ -138,6 +138,9 @@ class Sequential:
 
     @property
     def output_shape(self):
+        """(None, ...) once the input shape is known (from an Input or data), else None."""
+        if not self.built and self.layers and self.input_spec is not None and None not in self.input_spec:
+            self.build(self.input_spec)
         return (None,) + tuple(self.layers[-1].output_shape) if self.built else None
 
     # --- weights ---------------------------------------------------------------------------
@@ -255,8 +258,9 @@ class Sequential:
 
     def train_on_batch(self, x, y):
         """One update on one batch; returns the batch's (loss, {metric: value})."""
-        out, caches = self.forward(x, training=True)
-        loss, dout = self.loss_fn(y, out)
+        with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported just below
+            out, caches = self.forward(x, training=True)
+            loss, dout = self.loss_fn(y, out)
         if not np.isfinite(loss):
             from ..errors import TrainingDiverged
             raise TrainingDiverged(f"the loss became {loss}; lower the learning rate or clip gradients")

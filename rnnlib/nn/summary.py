@@ -10,7 +10,9 @@ def format_shape(shape):
 
 
 def summary_lines(model, line_length=65):
-    widths = (29, 26, line_length - 55)
+    """The summary's lines for a Sequential model (built first if its input shape is known)."""
+    model._require_built("summary")
+    widths = (32, 24, line_length - 56)
     rows = [("Layer (type)", "Output Shape", "Param #")]
     for layer in model.layers:
         rows.append((f"{layer.name} ({type(layer).__name__})", format_shape(layer.output_shape), f"{layer.count_params():,}"))
