@@ -19,7 +19,8 @@ against:
   sequence's padded tail comes first and carries the zero state, so the reverse run effectively
   starts at each sequence's last real step.
 * ``recurrent_keep`` (n_a, m): recurrent dropout's mask, the same at every step (scaled by
-  1/(1-rate)); the cell reads ``state[0] * recurrent_keep`` as its previous output.
+  1/(1-rate)); the cell's recurrent product reads ``state[0] * recurrent_keep`` (the GRU's carry
+  ``(1 - Γu) a<t-1>`` keeps the undropped state, as in Keras).
 """
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -37,11 +38,12 @@ from .cells.rnn import RNNStepCache, rnn_step_backward, rnn_step_forward
 
 State = tuple  # of (n_a, m) arrays: (a,) or (a, c)
 StepCache = Any  # the cell's own NamedTuple (RNNStepCache, LSTMStepCache, GRUStepCache)
-#: step(xw (G n_a, m), state, Wh (G n_a, n_a)) -> (next state, cache)
-StepFn = Callable[[np.ndarray, State, np.ndarray], "tuple[State, StepCache]"]
-#: back(dstate, cache, Wh) -> (dxw (G n_a, m), dstate of the previous step)
-BackFn = Callable[[State, StepCache, np.ndarray], "tuple[np.ndarray, State]"]
-#: recurrent_inputs(cache) -> [(row slice of Wh, the (k, m) array those rows multiplied, scale)]:
+#: step(xw (G n_a, m), state, Wh (G n_a, n_a), keep=None) -> (next state, cache); keep: the
+#: recurrent-dropout multipliers (n_a, m) for the previous output where the recurrent product reads it
+StepFn = Callable[..., "tuple[State, StepCache]"]
+#: back(dstate, cache, Wh, keep=None) -> (dxw (G n_a, m), dstate of the previous step)
+BackFn = Callable[..., "tuple[np.ndarray, State]"]
+#: recurrent_inputs(cache, keep=None) -> [(row slice of Wh, the (k, m) array those rows multiplied, scale)]:
 #: dWh[rows] = (dXW[rows] * scale) @ input.T summed over steps; scale is None (1) or a (rows, m)
 #: array for cells whose recurrent product is multiplied by a gate after it (the reset-after GRU).
 InputsFn = Callable[[StepCache], "list[tuple[slice, np.ndarray]]"]
@@ -70,64 +72,70 @@ class Cell:
         return (self.gates * n_a, n_a + 1 if self.recurrent_bias else n_a)
 
 
-def _rnn_step(xw, state, Wh):
-    a = rnn_step_forward(xw, state[0], Wh)
-    return (a,), RNNStepCache(state[0], a)
+def _dropped(a, keep):
+    return a if keep is None else a * keep
 
 
-def _rnn_back(dstate, cache, Wh):
+def _rnn_step(xw, state, Wh, keep=None):
+    # a<t-1> enters only through the recurrent product, so recurrent dropout is just a dropped read
+    read = _dropped(state[0], keep)
+    a = rnn_step_forward(xw, read, Wh)
+    return (a,), RNNStepCache(read, a)
+
+
+def _rnn_back(dstate, cache, Wh, keep=None):
     dxw, da_prev = rnn_step_backward(dstate[0], cache.a_next, Wh)
-    return dxw, (da_prev,)
+    return dxw, (_dropped(da_prev, keep),)
 
 
-def _lstm_step(xw, state, Wh):
-    a, c, cache = lstm_step_forward(xw, state[0], state[1], Wh)
+def _lstm_step(xw, state, Wh, keep=None):
+    a, c, cache = lstm_step_forward(xw, _dropped(state[0], keep), state[1], Wh)
     return (a, c), cache
 
 
-def _lstm_back(dstate, cache, Wh):
+def _lstm_back(dstate, cache, Wh, keep=None):
     dxw, da_prev, dc_prev = lstm_step_backward(dstate[0], dstate[1], cache, Wh)
-    return dxw, (da_prev, dc_prev)
+    return dxw, (_dropped(da_prev, keep), dc_prev)
 
 
-def _gru_step(xw, state, Wh):
-    a, cache = gru_step_forward(xw, state[0], Wh)
+def _gru_step(xw, state, Wh, keep=None):
+    a, cache = gru_step_forward(xw, state[0], Wh, keep)
     return (a,), cache
 
 
-def _gru_back(dstate, cache, Wh):
-    dxw, da_prev = gru_step_backward(dstate[0], cache, Wh)
+def _gru_back(dstate, cache, Wh, keep=None):
+    dxw, da_prev = gru_step_backward(dstate[0], cache, Wh, keep)
     return dxw, (da_prev,)
 
 
-def _gru_reset_after_step(xw, state, Wh):
+def _gru_reset_after_step(xw, state, Wh, keep=None):
     # Wh is (3 n_a, n_a + 1): the recurrent weights with the recurrent bias as the last column
     n_a = state[0].shape[0]
-    a, cache = gru_reset_after_step_forward(xw, state[0], Wh[:, :n_a], Wh[:, n_a:])
+    a, cache = gru_reset_after_step_forward(xw, state[0], Wh[:, :n_a], Wh[:, n_a:], keep)
     return (a,), cache
 
 
-def _gru_reset_after_back(dstate, cache, Wh):
+def _gru_reset_after_back(dstate, cache, Wh, keep=None):
     n_a = cache.a_prev.shape[0]
-    dxw, da_prev = gru_reset_after_step_backward(dstate[0], cache, Wh[:, :n_a])
+    dxw, da_prev = gru_reset_after_step_backward(dstate[0], cache, Wh[:, :n_a], keep)
     return dxw, (da_prev,)
 
 
-def _all_rows_read_a_prev(cache):
-    return [(slice(None), cache.a_prev, None)]
+def _all_rows_read_a_prev(cache, keep=None):
+    return [(slice(None), cache.a_prev, None)]  # rnn and lstm caches already hold the dropped read
 
 
-def _gru_inputs(cache):
+def _gru_inputs(cache, keep=None):
     n_a = cache.a_prev.shape[0]
-    return [(slice(0, 2 * n_a), cache.a_prev, None), (slice(2 * n_a, 3 * n_a), cache.reset_a_prev, None)]
+    return [(slice(0, 2 * n_a), _dropped(cache.a_prev, keep), None), (slice(2 * n_a, 3 * n_a), cache.reset_a_prev, None)]
 
 
-def _gru_reset_after_inputs(cache):
+def _gru_reset_after_inputs(cache, keep=None):
     # [a_prev; 1]: the row of ones makes the last column of dWh the recurrent bias's gradient.
     # The candidate's recurrent product is multiplied by the reset gate after it, so its rows see
     # dXW * reset (the update and reset rows see dXW itself).
     n_a, m = cache.a_prev.shape
-    a_one = np.concatenate((cache.a_prev, np.ones((1, m), cache.a_prev.dtype)), axis=0)
+    a_one = np.concatenate((_dropped(cache.a_prev, keep), np.ones((1, m), cache.a_prev.dtype)), axis=0)
     return [(slice(0, 2 * n_a), a_one, None), (slice(2 * n_a, 3 * n_a), a_one, cache.reset)]
 
 
@@ -160,8 +168,7 @@ def layer_forward(cell, xw, state0, Wh, mask=None, reverse=False, recurrent_keep
     H = np.empty((n_a, T, m), dtype=xw.dtype)
     caches, state = [None] * T, state0
     for t in _steps(T, reverse):
-        read = state if recurrent_keep is None else (state[0] * recurrent_keep,) + tuple(state[1:])
-        stepped, caches[t] = cell.step(xw[:, t], read, Wh)
+        stepped, caches[t] = cell.step(xw[:, t], state, Wh, recurrent_keep)
         if mask is None:
             state = stepped
         else:  # a padded column keeps the state it had (every state array, not just a)
@@ -200,15 +207,13 @@ def layer_backward(cell, dH, dstate_last, caches, Wh, mask=None, reverse=False, 
     dstate = dstate_last or tuple(np.zeros((n_a, m), dH.dtype) for _ in range(cell.n_states))
     for t in reversed(_steps(T, reverse)):  # the forward order, backwards
         dstate = (dstate[0] + dH[:, t],) + tuple(dstate[1:])
-        dxw, dread = cell.back(dstate, caches[t], Wh)
-        if recurrent_keep is not None:  # the cell read state[0] * keep
-            dread = (dread[0] * recurrent_keep,) + tuple(dread[1:])
+        dxw, dread = cell.back(dstate, caches[t], Wh, recurrent_keep)
         if mask is None:
             dXW[:, t], dstate = dxw, dread
         else:  # a padded column: the cell's output was discarded, the carried state got it all
             dXW[:, t] = np.where(mask[t], dxw, 0)
             dstate = tuple(np.where(mask[t], d_cell, d_carry) for d_cell, d_carry in zip(dread, dstate))
-    return dXW, _recurrent_gradient(cell, dXW, caches, Wh), dstate
+    return dXW, _recurrent_gradient(cell, dXW, caches, Wh, recurrent_keep), dstate
 
 
 def _plain_backward(cell, dH, dstate_last, caches, Wh):
@@ -221,12 +226,12 @@ def _plain_backward(cell, dH, dstate_last, caches, Wh):
     return dXW, _recurrent_gradient(cell, dXW, caches, Wh), dstate
 
 
-def _recurrent_gradient(cell, dXW, caches, Wh):
+def _recurrent_gradient(cell, dXW, caches, Wh, keep=None):
     """dWh from every step at once: each row block's (dXW * scale) times the inputs it multiplied,
     flattened over (T, m), in one matrix product per block."""
     T, m = dXW.shape[1], dXW.shape[2]
     dWh = np.zeros_like(Wh)
-    per_step = [cell.recurrent_inputs(c) for c in caches]
+    per_step = [cell.recurrent_inputs(c) if keep is None else cell.recurrent_inputs(c, keep) for c in caches]
     for k, (rows, _, scale) in enumerate(per_step[0]):
         inputs = np.stack([step[k][1] for step in per_step], axis=1)
         inputs = inputs.reshape(inputs.shape[0], T * m)

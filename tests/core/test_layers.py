@@ -103,3 +103,21 @@ def test_reset_after_gru_is_not_read_back_from_a_gate_count():
     assert CELL_BY_GATES[3].name == "gru"
     assert CELLS["gru_reset_after"].recurrent_shape(4) == (12, 5)
     assert CELLS["gru"].recurrent_shape(4) == (12, 4)
+
+
+@pytest.mark.parametrize("cell_name", sorted(CELLS))
+def test_recurrent_dropout_drops_only_what_the_recurrent_product_reads(cell_name):
+    """keep = 0 everywhere: every step sees a zero previous output in its product.  For the RNN and
+    LSTM that is the same as running each step from a zero a; for the GRUs the carry
+    (1 - Γu) a<t-1> still holds the undropped state, so the outputs differ from that."""
+    cell, xw, Wh, state0 = setup(cell_name)
+    zero_keep = np.zeros((N_A, M))
+    H, _, _ = layer_forward(cell, xw, state0, Wh, recurrent_keep=zero_keep)
+    state = state0
+    for t in range(T):
+        read = (np.zeros((N_A, M)),) + tuple(state[1:])
+        stepped, cache = cell.step(xw[:, t], read, Wh)
+        if cell_name.startswith("gru"):  # put back the carry's undropped a<t-1>
+            stepped = (stepped[0] + (1 - cache.update) * state[0],)
+        np.testing.assert_allclose(H[:, t], stepped[0], rtol=1e-12, atol=1e-15)
+        state = stepped

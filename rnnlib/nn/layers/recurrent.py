@@ -20,8 +20,10 @@ Parameter counts are therefore Keras's: SimpleRNN u(n+u+1), LSTM 4u(n+u+1), GRU 
 reset_after=True and 3u(n+u+1) without.
 
 Dropout follows Keras: ``dropout`` drops input features and ``recurrent_dropout`` drops the
-previous output fed to the recurrent product, each with ONE mask per sequence, the same at every
-step (Gal & Ghahramani 2016), only while training.
+previous output where the recurrent product reads it (a GRU's carry ``(1 - Γu) a<t-1>`` keeps the
+undropped state, as Keras's does), each with ONE mask per sequence, the same at every step (Gal &
+Ghahramani 2016), only while training.  One difference: with recurrent dropout on, Keras 3 draws a
+separate mask per gate (its "implementation 1"); here all gates share one mask.
 """
 import numpy as np
 
