@@ -3,12 +3,15 @@
 The predictions are probabilities (the output of a sigmoid or softmax Dense layer), as in Keras's
 default ``from_logits=False``; like Keras they are clipped into [1e-7, 1 - 1e-7] before the log,
 so a saturated unit gives a large but finite loss (the clipped entries get no gradient).
-Reduction is Keras's "sum_over_batch_size": the mean of the per-example losses (for sequence
-outputs (m, T, C), the mean over all m*T positions).
+
+Reduction is Keras 3's "sum_over_batch_size": the mean of the per-position losses (one position
+per example for (m, C) outputs; m*T positions for sequence outputs (m, T, C)).  When a padding mask
+reaches the output (a sequence model after ``Embedding(mask_zero=True)``), padded positions are
+left out: the loss is the sum over real positions divided by their number, as Keras 3 does.
 
 Shapes: ``y_pred`` (m, C) or (m, T, C); ``y_true`` the same shape, except for
 sparse_categorical_crossentropy, whose ``y_true`` holds class ids of shape (m,) / (m, T) (or with
-a trailing axis of 1).
+a trailing axis of 1).  Each function returns (loss, dLoss/dy_pred).
 """
 import numpy as np
 
@@ -17,39 +20,44 @@ from ..errors import ConfigError, ShapeError
 EPSILON = 1e-7  # Keras's backend epsilon
 
 
-def _positions(y_pred):
-    return int(np.prod(y_pred.shape[:-1]))
+def _reduce(per_position, d_per_position, mask):
+    """Weighted mean of the per-position losses and the matching gradient (see the module docstring)."""
+    if mask is None:
+        weights = np.full(per_position.shape, 1.0 / per_position.size)
+    else:
+        weights = mask.astype(np.float64) / max(int(mask.sum()), 1)
+    return float(np.sum(per_position * weights)), d_per_position * weights[..., None]
 
 
-def binary_crossentropy(y_true, y_pred):
-    """Mean over positions of -mean_c [y log p + (1 - y) log(1 - p)]; returns (loss, dLoss/dy_pred)."""
+def binary_crossentropy(y_true, y_pred, mask=None):
+    """Per position: -mean_c [y log p + (1 - y) log(1 - p)]."""
     p = np.clip(y_pred, EPSILON, 1 - EPSILON)
-    loss = -np.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p), axis=-1)
+    per = -np.mean(y_true * np.log(p) + (1 - y_true) * np.log(1 - p), axis=-1)
     inside = (y_pred > EPSILON) & (y_pred < 1 - EPSILON)
-    grad = -(y_true / p - (1 - y_true) / (1 - p)) * inside / (y_pred.shape[-1] * _positions(y_pred))
-    return float(loss.mean()), grad
+    d_per = -(y_true / p - (1 - y_true) / (1 - p)) * inside / y_pred.shape[-1]
+    return _reduce(per, d_per, mask)
 
 
-def categorical_crossentropy(y_true, y_pred):
-    """Mean over positions of -sum_c y log q, with q = p / sum(p) clipped (Keras normalises first)."""
+def categorical_crossentropy(y_true, y_pred, mask=None):
+    """Per position: -sum_c y log q, with q = p / sum(p) clipped (Keras normalises first)."""
     s = y_pred.sum(axis=-1, keepdims=True)
     q = y_pred / s
     qc = np.clip(q, EPSILON, 1 - EPSILON)
-    loss = -np.sum(y_true * np.log(qc), axis=-1)
-    dq = -(y_true / qc) * ((q > EPSILON) & (q < 1 - EPSILON)) / _positions(y_pred)
-    grad = (dq - np.sum(dq * q, axis=-1, keepdims=True)) / s  # through q = p / sum(p)
-    return float(loss.mean()), grad
+    per = -np.sum(y_true * np.log(qc), axis=-1)
+    dq = -(y_true / qc) * ((q > EPSILON) & (q < 1 - EPSILON))
+    d_per = (dq - np.sum(dq * q, axis=-1, keepdims=True)) / s  # through q = p / sum(p)
+    return _reduce(per, d_per, mask)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred):
+def sparse_categorical_crossentropy(y_true, y_pred, mask=None):
     """categorical_crossentropy with ``y_true`` as class ids."""
-    return categorical_crossentropy(one_hot(y_true, y_pred.shape[-1]).astype(y_pred.dtype), y_pred)
+    return categorical_crossentropy(one_hot(y_true, y_pred.shape[-1]).astype(y_pred.dtype), y_pred, mask)
 
 
-def mean_squared_error(y_true, y_pred):
-    """Mean over positions of mean_c (y - p)^2."""
+def mean_squared_error(y_true, y_pred, mask=None):
+    """Per position: mean_c (y - p)^2."""
     diff = y_pred - y_true
-    return float(np.mean(np.mean(diff * diff, axis=-1))), 2 * diff / (y_pred.shape[-1] * _positions(y_pred))
+    return _reduce(np.mean(diff * diff, axis=-1), 2 * diff / y_pred.shape[-1], mask)
 
 
 def one_hot(ids, n_classes):

@@ -192,6 +192,12 @@ class Sequential:
     # --- forward and backward ------------------------------------------------------------
     def forward(self, x, training=False):
         """x: a batch (m, ...).  Returns (output, caches) for ``backward``."""
+        out, caches, _ = self.forward_with_mask(x, training)
+        return out, caches
+
+    def forward_with_mask(self, x, training=False):
+        """Like ``forward``, also returning the padding mask (m, T) that reaches the output (or None),
+        which the loss and metrics use to leave padded positions out."""
         self._ensure_built(x)
         first = self.layers[0]
         mask = first.compute_mask_from_input(x) if isinstance(first, Embedding) else None
@@ -200,7 +206,7 @@ class Sequential:
             x, cache = layer.forward(x, mask=mask, training=training)
             mask = layer.compute_mask(mask)
             caches.append(cache)
-        return x, caches
+        return x, caches, mask
 
     def backward(self, dy, caches):
         """dy: dLoss/d(output).  Fills every layer's ``grads`` (zeroed first); returns dLoss/d(input)."""
@@ -259,15 +265,15 @@ class Sequential:
     def train_on_batch(self, x, y):
         """One update on one batch; returns the batch's (loss, {metric: value})."""
         with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported just below
-            out, caches = self.forward(x, training=True)
-            loss, dout = self.loss_fn(y, out)
+            out, caches, mask = self.forward_with_mask(x, training=True)
+            loss, dout = self.loss_fn(y, out, mask)
         if not np.isfinite(loss):
             from ..errors import TrainingDiverged
             raise TrainingDiverged(f"the loss became {loss}; lower the learning rate or clip gradients")
         self.backward(dout.astype(out.dtype, copy=False), caches)
         params, grads = self.trainable_parameters()
         self.optimizer.apply(params, grads)
-        return loss, {name: fn(y, out) for name, fn in self.metric_fns}
+        return loss, {name: fn(y, out, mask) for name, fn in self.metric_fns}
 
     def fit(self, x, y, batch_size=32, epochs=1, verbose=1, validation_split=0.0, validation_data=None,
             shuffle=True, seed=0):
@@ -318,9 +324,9 @@ class Sequential:
         totals, seen = {}, 0
         for start in range(0, x.shape[0], batch_size):
             xb, yb = x[start:start + batch_size], y[start:start + batch_size]
-            out, _ = self.forward(xb, training=False)
-            loss, _ = self.loss_fn(yb, out)
-            for k, v in {"loss": loss, **{name: fn(yb, out) for name, fn in self.metric_fns}}.items():
+            out, _, mask = self.forward_with_mask(xb, training=False)
+            loss, _ = self.loss_fn(yb, out, mask)
+            for k, v in {"loss": loss, **{name: fn(yb, out, mask) for name, fn in self.metric_fns}}.items():
                 totals[k] = totals.get(k, 0.0) + v * len(xb)
             seen += len(xb)
         return {k: v / seen for k, v in totals.items()}

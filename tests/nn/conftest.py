@@ -28,13 +28,14 @@ def _layer_check(layer, x, mask=None, seed=0, training=False):
 
 def _model_check(model, x, y):
     """The same for a whole compiled Sequential model's loss, over every trainable weight."""
-    out, caches = model.forward(x)
-    _, dout = model.loss_fn(y, out)
+    out, caches, mask = model.forward_with_mask(x)
+    _, dout = model.loss_fn(y, out, mask)
     model.backward(dout, caches)
     params, grads = model.trainable_parameters()
 
     def loss():
-        return model.loss_fn(y, model.forward(x)[0])[0]
+        out, _, mask = model.forward_with_mask(x)
+        return model.loss_fn(y, out, mask)[0]
 
     return check_gradients(loss, params, {k: grads["d" + k] for k in params}, measure="norm")
 

@@ -35,3 +35,17 @@ def test_values_are_kerass():
     assert accuracy_for("sparse_categorical_crossentropy")(np.array([1, 0]), np.array([[0.2, 0.8], [0.6, 0.4]])) == 1.0
     with pytest.raises(ConfigError):
         losses.get("cross_entropy")
+
+
+def test_a_padding_mask_leaves_padded_positions_out():
+    y = RNG.standard_normal((2, 4, 1))
+    p = RNG.standard_normal((2, 4, 1))
+    mask = np.array([[1, 1, 0, 0], [1, 1, 1, 1]], bool)
+    loss, grad = losses.mean_squared_error(y, p, mask)
+    per = ((p - y) ** 2)[..., 0]
+    assert loss == pytest.approx(per[mask].sum() / 6)  # Keras 3: over the 6 real positions
+    assert not grad[0, 2:].any()
+    numeric = numerical_gradient(lambda: losses.mean_squared_error(y, p, mask)[0], p)
+    assert relative_error(grad, numeric) < 1e-6
+    hits = accuracy_for("sparse_categorical_crossentropy")(np.zeros((2, 4)), np.eye(2)[[[0, 0, 1, 1], [0, 1, 0, 0]]], mask)
+    assert hits == pytest.approx(5 / 6)
