@@ -13,7 +13,15 @@ from ..errors import ConfigError
 class Optimizer:
     """Holds a core optimizer and the clipping options; ``apply(params, grads)`` updates in place."""
 
+    # Keras arguments accepted only at their default (no weight decay, EMA, loss scaling, accumulation)
+    ONLY_AT_DEFAULT = {"amsgrad": False, "weight_decay": None, "use_ema": False, "ema_momentum": 0.99,
+                       "ema_overwrite_frequency": None, "loss_scale_factor": None,
+                       "gradient_accumulation_steps": None, "nesterov": False, "centered": False}
+
     def __init__(self, core, clipnorm=None, clipvalue=None, global_clipnorm=None, name=None, **unknown):
+        for key, default in self.ONLY_AT_DEFAULT.items():
+            if key in unknown and unknown.pop(key) != default:
+                raise ConfigError(f"{type(self).__name__}: {key}={default!r} is the only value rnnlib.nn supports")
         if unknown:
             raise ConfigError(f"{type(self).__name__}: unknown or unsupported argument(s) {', '.join(sorted(unknown))}")
         for label, v in (("clipnorm", clipnorm), ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm)):
@@ -64,8 +72,10 @@ class SGD(Optimizer):
 
 
 class RMSprop(Optimizer):
-    def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-7, **clipping):
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, **clipping):
         _check_rate("RMSprop", learning_rate)
+        if momentum != 0.0:
+            raise ConfigError("RMSprop: momentum is not supported by rnnlib.nn")
         super().__init__(optim.RMSprop(learning_rate, rho=rho, eps=epsilon), **clipping)
 
 

@@ -73,3 +73,55 @@ def test_one_sgd_step_matches_keras(name):
     assert loss == pytest.approx(train["train_on_batch_loss"], abs=1e-5)
     for got, want in zip(model.get_weights(), train["weights_after"]):
         np.testing.assert_allclose(got, np.asarray(want, np.float32), rtol=0, atol=2e-5)
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES["calls"]))
+def test_return_state_with_an_initial_state_matches_keras(name):
+    entry = FIXTURES["calls"][name]
+    layer = make(entry["layer"])
+    layer.build(tuple(entry["input_shape"]), np.random.default_rng(0), np.float32)
+    layer.set_weights([np.asarray(w, np.float32) for w in entry["weights"]])
+    assert layer.count_params() == entry["params"]
+    states = [np.asarray(s, np.float32) for s in entry["initial_state"]]
+    outputs, _ = layer.forward(np.asarray(entry["x"], np.float32), initial_state=states)
+    assert len(outputs) == len(entry["outputs"])
+    for got, want in zip(outputs, entry["outputs"]):
+        np.testing.assert_allclose(got, np.asarray(want), rtol=0, atol=1e-5)
+
+
+REQUIRED = {"Embedding": (10, 3), "SimpleRNN": (2,), "GRU": (2,), "LSTM": (2,), "Dense": (2,), "Dropout": (0.5,),
+            "Reshape": ((2, 3),), "RepeatVector": (2,)}
+
+
+@pytest.mark.parametrize("cls", sorted(FIXTURES["signatures"]))
+def test_every_keras_argument_is_accepted_at_its_default_and_defaults_agree(cls):
+    """A Keras cell ports by changing the import: each of Keras 3's arguments, passed at Keras's
+    default, is accepted; where rnnlib.nn has the argument in its own signature, the defaults agree."""
+    import inspect
+
+    keras_sig = FIXTURES["signatures"][cls]
+    ours = getattr(nn, cls)
+    required = REQUIRED.get(cls) or (nn.LSTM(2),)
+    own_defaults = {}
+    for klass in type.mro(ours):
+        if klass.__module__.startswith("rnnlib.nn") and "__init__" in vars(klass):
+            for name, p in inspect.signature(klass.__init__).parameters.items():
+                if p.default is not p.empty:
+                    own_defaults.setdefault(name, p.default)
+    for name, default in keras_sig.items():
+        if default == "<required>":
+            continue
+        if cls == "Bidirectional":
+            required = (nn.LSTM(2),)
+        ours(*required, **{name: default})  # must not raise
+        if name in own_defaults:
+            assert own_defaults[name] == default, f"{cls}({name}=...): rnnlib.nn's default {own_defaults[name]!r}, Keras's {default!r}"
+
+
+@pytest.mark.parametrize("cls", sorted(FIXTURES["optimizer_signatures"]))
+def test_optimizer_arguments_and_defaults_are_kerass(cls):
+    ours = getattr(nn.optimizers, cls)
+    for name, default in FIXTURES["optimizer_signatures"][cls].items():
+        ours(**{name: default})
+    opt = ours()
+    assert opt.learning_rate == FIXTURES["optimizer_signatures"][cls]["learning_rate"]

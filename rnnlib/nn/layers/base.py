@@ -19,14 +19,28 @@ import numpy as np
 
 from ...errors import ConfigError, ShapeError
 
-#: Keras layer arguments that every layer here accepts (the rest of a layer's kwargs are refused).
-BASE_ARGUMENTS = ("name", "trainable", "dtype", "input_shape")
+#: Keras arguments that rnnlib.nn accepts only at Keras's default (regularizers, constraints, LoRA and
+#: quantisation settings have no counterpart here); a port that sets one gets a ConfigError naming it.
+ONLY_AT_DEFAULT = {
+    "kernel_regularizer": None, "recurrent_regularizer": None, "bias_regularizer": None,
+    "activity_regularizer": None, "embeddings_regularizer": None, "kernel_constraint": None,
+    "recurrent_constraint": None, "bias_constraint": None, "embeddings_constraint": None,
+    "lora_rank": None, "lora_alpha": None, "quantization_config": None,
+}
+
+
+def take_defaults(kind, kwargs, only_default):
+    """Remove the arguments in ``only_default`` from ``kwargs``; ConfigError if one is not at its default."""
+    for key, default in only_default.items():
+        if key in kwargs and kwargs.pop(key) != default:
+            raise ConfigError(f"{kind}: {key}={default!r} is the only value rnnlib.nn supports")
 
 
 class Layer:
     """Base class: name, trainable flag, dtype, an optional ``input_shape`` (Keras 2 style)."""
 
     def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, **unknown):
+        take_defaults(type(self).__name__, unknown, ONLY_AT_DEFAULT)
         if unknown:
             raise ConfigError(f"{type(self).__name__}: unknown argument(s) {', '.join(sorted(unknown))}")
         if name is not None and not (isinstance(name, str) and name):

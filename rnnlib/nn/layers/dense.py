@@ -15,12 +15,10 @@ class Dense(Layer):
     bias_initializer="zeros")``; activation: None/"linear", "relu", "sigmoid", "softmax", "tanh"."""
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, **kwargs):
+                 bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
         if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
             raise ConfigError(f"Dense: units must be a positive integer, got {units!r}")
-        if kernel_regularizer is not None or bias_regularizer is not None:
-            raise ConfigError("Dense: regularizers are not supported by rnnlib.nn")
         self.units, self.use_bias = int(units), bool(use_bias)
         self.activation = "linear" if activation is None else activation
         self._forward_act, self._backward_act = activations.get(activation, "Dense")

@@ -30,15 +30,11 @@ import numpy as np
 from ...core.layers import CELLS, layer_backward, layer_forward
 from ...errors import ConfigError, ShapeError
 from .. import initializers
-from .base import Layer
+from .base import Layer, take_defaults
 
-# Keras arguments accepted only at their default (the math here has no regularizers, constraints,
-# stateful carry-over, unrolling, or other activations).
-_ONLY_DEFAULT = {
-    "kernel_regularizer": None, "recurrent_regularizer": None, "bias_regularizer": None,
-    "activity_regularizer": None, "kernel_constraint": None, "recurrent_constraint": None,
-    "bias_constraint": None, "stateful": False, "unroll": False, "use_bias": True,
-}
+# Keras arguments accepted only at their default (the core's loops have no stateful carry-over
+# between batches, no unrolling, and always a bias); regularizers etc. are handled by Layer.
+_ONLY_DEFAULT = {"stateful": False, "unroll": False, "use_bias": True}
 _IGNORED = ("use_cudnn", "implementation")  # speed switches in Keras, no effect on the function
 
 
@@ -55,9 +51,7 @@ class RecurrentLayer(Layer):
                  bias_initializer="zeros", dropout=0.0, recurrent_dropout=0.0, return_sequences=False,
                  return_state=False, go_backwards=False, seed=None, **kwargs):
         kind = type(self).__name__
-        for key, default in _ONLY_DEFAULT.items():
-            if key in kwargs and kwargs.pop(key) != default:
-                raise ConfigError(f"{kind}: {key} other than {default!r} is not supported by rnnlib.nn")
+        take_defaults(kind, kwargs, _ONLY_DEFAULT)
         for key in _IGNORED:
             kwargs.pop(key, None)
         self._config = dict(units=units, activation=activation, recurrent_activation=recurrent_activation,

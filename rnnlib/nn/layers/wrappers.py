@@ -23,8 +23,10 @@ class Bidirectional(Layer):
     """Keras's ``Bidirectional(layer, merge_mode="concat", backward_layer=None)``;
     merge_mode: "concat", "sum", "ave" or "mul"."""
 
-    def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
+    def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         super().__init__(**kwargs)
+        if weights is not None:
+            raise ConfigError("Bidirectional: weights= is not supported; call set_weights after building")
         if not isinstance(layer, RecurrentLayer):
             raise ConfigError(f"Bidirectional: wraps a SimpleRNN, GRU or LSTM, got {type(layer).__name__}")
         if merge_mode not in MERGE_MODES:
@@ -41,6 +43,8 @@ class Bidirectional(Layer):
         self.return_sequences = layer.return_sequences
         for direction in (self.forward_layer, self.backward_layer):
             direction.zero_output_for_mask = direction.return_sequences
+            if not self.trainable:  # Bidirectional(..., trainable=False) freezes both directions
+                direction.trainable = False
 
     def build(self, input_shape, rng, dtype=np.float32):
         self.dtype = self.dtype or np.dtype(dtype)
