@@ -121,3 +121,14 @@ def test_recurrent_dropout_drops_only_what_the_recurrent_product_reads(cell_name
             stepped = (stepped[0] + (1 - cache.update) * state[0],)
         np.testing.assert_allclose(H[:, t], stepped[0], rtol=1e-12, atol=1e-15)
         state = stepped
+
+
+def test_the_language_model_refuses_the_reset_after_cell():
+    """lm reads a model's cell back from its gate count, which cannot tell the two GRUs apart, so
+    its parameters are only made for rnn, gru and lstm."""
+    from rnnlib.core import lm
+    from rnnlib.errors import ShapeError
+
+    with pytest.raises(ShapeError, match="cell must be one of"):
+        lm.init_parameters(5, 3, cell="gru_reset_after")
+    assert lm.init_parameters(5, 3, cell="gru")["Waa"].shape == (9, 3)

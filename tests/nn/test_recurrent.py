@@ -146,3 +146,19 @@ def test_bad_settings_and_inputs_are_named():
         layer.forward(np.array([[["a"] * N] * T] * M))
     with pytest.raises(ShapeError, match="mask"):
         layer.forward(np.zeros((M, T, N)), mask=np.ones((M, T + 1), bool))
+
+
+def test_layers_can_be_called_eagerly_like_a_keras_cell():
+    """The jazz model's inference loop: one shared LSTM cell stepped with its own state."""
+    cell = LSTM(4, return_state=True)
+    x = RNG.standard_normal((2, 1, 3)).astype(np.float32)
+    a, c = np.zeros((2, 4), np.float32), np.zeros((2, 4), np.float32)
+    outs = []
+    for _ in range(3):
+        out, a, c = cell(x, initial_state=[a, c])
+        outs.append(out)
+    assert cell.built and cell.input_shape == (1, 3) and out.dtype == np.float32
+    whole = LSTM(4, return_sequences=True)
+    whole.build((3, 3), np.random.default_rng(0), np.float32)
+    whole.set_weights(cell.get_weights())
+    np.testing.assert_allclose(whole(np.repeat(x, 3, axis=1)), np.stack(outs, axis=1), atol=1e-6)

@@ -56,7 +56,7 @@ class Layer:
     # --- building -----------------------------------------------------------------------------
     def build(self, input_shape, rng, dtype=np.float32):
         """Create the weights for inputs of ``input_shape`` (no batch axis); returns the output shape."""
-        self.dtype = self.dtype or np.dtype(dtype)
+        self.dtype = np.dtype(dtype) if self.dtype is None else self.dtype
         self.input_shape = tuple(input_shape)
         self._create_weights(self.input_shape, rng)
         self.weights = {k: np.ascontiguousarray(v, dtype=self.dtype) for k, v in self.weights.items()}
@@ -76,6 +76,17 @@ class Layer:
 
     def zero_grads(self):
         self.grads = {"d" + k: np.zeros_like(v) for k, v in self.weights.items()}
+
+    def __call__(self, x, training=False, seed=0, **options):
+        """Eager use, as ``LSTM_cell(x, initial_state=[a, c])`` in a Keras cell: builds the layer
+        from ``x``'s shape on first use (weights from ``np.random.default_rng(seed)``) and returns
+        the forward output only (no cache, so no backward: use ``forward``/``backward`` to train)."""
+        if not self.built:
+            shape = np.shape(x)
+            if len(shape) < 2:
+                raise ShapeError(f"{self.name or type(self).__name__}: inputs need a batch axis, got shape {shape}")
+            self.build(shape[1:], np.random.default_rng(seed), np.float32)
+        return self.forward(x, training=training, **options)[0]
 
     def _require_built(self, where):
         if not self.built:

@@ -37,6 +37,8 @@ class Bidirectional(Layer):
             config = layer.get_config()
             config["go_backwards"] = not layer.go_backwards
             config["name"] = None
+            if config.get("seed") is not None:  # its own dropout masks, not a copy of the forward layer's
+                config["seed"] = config["seed"] + 1
             backward_layer = type(layer)(**config)
         self.forward_layer, self.backward_layer = layer, backward_layer
         self.merge_mode = merge_mode
@@ -47,7 +49,7 @@ class Bidirectional(Layer):
                 direction.trainable = False
 
     def build(self, input_shape, rng, dtype=np.float32):
-        self.dtype = self.dtype or np.dtype(dtype)
+        self.dtype = np.dtype(dtype) if self.dtype is None else self.dtype
         base = self.name or "bidirectional"
         self.forward_layer.name = f"forward_{self.forward_layer.name or type(self.forward_layer).__name__.lower()}"
         self.backward_layer.name = f"backward_{self.backward_layer.name or type(self.backward_layer).__name__.lower()}"
