@@ -51,6 +51,7 @@ class Dense(Layer):
         return y, (x, y)
 
     def backward(self, dy, cache):
+        """dy: (..., units) dLoss/dy.  Adds dkernel (n, units) and dbias (units,); returns dx (..., n)."""
         x, y = cache
         dz = self._backward_act(np.asarray(dy, self.dtype), y)
         n = x.shape[-1]

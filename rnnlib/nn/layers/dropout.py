@@ -27,4 +27,5 @@ class Dropout(Layer):
         return x * keep, keep
 
     def backward(self, dy, keep):
+        """dy: x's shape.  The gradient flows only through the kept elements, scaled like them."""
         return dy if keep is None else dy * keep

@@ -37,6 +37,7 @@ class Reshape(Layer):
         return None
 
     def backward(self, dy, shape):
+        """dy: (m, *target_shape) -> (m, *input_shape)."""
         return np.reshape(dy, shape)
 
 
@@ -55,6 +56,7 @@ class RepeatVector(Layer):
         return (self.n, input_shape[0])
 
     def forward(self, x, mask=None, training=False):
+        """x: (m, features).  Returns (y (m, n, features), None)."""
         x = np.asarray(x, dtype=self.dtype)
         return np.repeat(x[:, None, :], self.n, axis=1), None
 
@@ -62,4 +64,5 @@ class RepeatVector(Layer):
         return None
 
     def backward(self, dy, cache):
+        """dy: (m, n, features) -> (m, features): each copy's gradient, summed."""
         return np.asarray(dy).sum(axis=1)

@@ -111,6 +111,8 @@ class Bidirectional(Layer):
         return y, (cf, cb, yf, yb)
 
     def backward(self, dy, cache):
+        """dy: like forward's output.  Splits it between the directions (undoing the merge and, for
+        sequences, the backward direction's time flip); returns dx (m, T, n_x), the sum of both."""
         cf, cb, yf, yb = cache
         dy = np.asarray(dy)
         if self.merge_mode == "concat":
