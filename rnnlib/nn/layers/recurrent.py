@@ -112,9 +112,6 @@ class RecurrentLayer(Layer):
     def weight_names(self):
         return ["kernel", "recurrent_kernel", "bias"]
 
-    def count_params(self):
-        return int(sum(v.size for v in self.weights.values()))
-
     def _core_rows(self, keras_cols):
         """Keras's (k, G*u) column blocks -> the core's (G*u, k) row blocks (reordered, signed)."""
         u, G = self.units, self.cell.gates
