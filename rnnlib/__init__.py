@@ -9,10 +9,14 @@
 
       from rnnlib import TrainConfig, train, train_stream, sample_names, save_model, load_model
 
+* A small Keras-style model API on the same cells, as a subpackage::
+
+      from rnnlib.nn import Sequential, Embedding, LSTM, Dense
+
 Widgets, plots and the notebooks' experiments are in ``rnnlib.ui``.  The layers underneath, for
 reading: ``rnnlib.core`` (the math) <- ``rnnlib.data`` (corpora, vocabularies) <-
-``rnnlib.training`` (trainers, sampling, model files) <- ``rnnlib.course`` (the assignments) <-
-``rnnlib.ui``.  Every public name below is listed in ``__all__``.
+``rnnlib.training`` (trainers, sampling, model files) <- ``rnnlib.nn`` (Keras-style models) <-
+``rnnlib.course`` (the assignments) <- ``rnnlib.ui``.  Every public name below is listed in ``__all__``.
 """
 from .core.functional import sigmoid, softmax
 from .core.lm import init_parameters

@@ -5,23 +5,47 @@ functions, how many gate blocks its input projection has, and which state arrays
 ``(a,)`` for RNN and GRU, ``(a, c)`` for the LSTM.  Arrays are hidden-major: a layer's outputs for
 all steps are ``(n_a, T, m)``, so one step is an ``(n_a, m)`` slice and all steps flatten to
 ``(n_a, T*m)`` for the weight gradients, which are formed once per sequence instead of once per step.
+
+Both loops take three options that the Keras-style layers (``rnnlib.nn``) need; with all three left
+at None/False they run the plain loop, whose arithmetic is exactly what the notebooks were written
+against:
+
+* ``mask`` (T, m) booleans, False at a padded step: there the state is carried unchanged (so the
+  output equals the previous step's, Keras's semantics) and no gradient flows through the cell.
+  A sequence model's final state is then each sequence's last *real* state, for post- or
+  pre-padded batches alike.
+* ``reverse``: run from step T-1 down to 0 (a backward direction).  Outputs stay at their own time
+  index, so ``H[:, t]`` is always the output after reading step t.  With a mask, a post-padded
+  sequence's padded tail comes first and carries the zero state, so the reverse run effectively
+  starts at each sequence's last real step.
+* ``recurrent_keep`` (n_a, m): recurrent dropout's mask, the same at every step (scaled by
+  1/(1-rate)); the cell's recurrent product reads ``state[0] * recurrent_keep`` (the GRU's carry
+  ``(1 - Γu) a<t-1>`` keeps the undropped state, as in Keras).
 """
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
-from .cells.gru import gru_step_backward, gru_step_forward
+from .cells.gru import (
+    gru_reset_after_step_backward,
+    gru_reset_after_step_forward,
+    gru_step_backward,
+    gru_step_forward,
+)
 from .cells.lstm import lstm_step_backward, lstm_step_forward
 from .cells.rnn import RNNStepCache, rnn_step_backward, rnn_step_forward
 
 State = tuple  # of (n_a, m) arrays: (a,) or (a, c)
 StepCache = Any  # the cell's own NamedTuple (RNNStepCache, LSTMStepCache, GRUStepCache)
-#: step(xw (G n_a, m), state, Wh (G n_a, n_a)) -> (next state, cache)
-StepFn = Callable[[np.ndarray, State, np.ndarray], "tuple[State, StepCache]"]
-#: back(dstate, cache, Wh) -> (dxw (G n_a, m), dstate of the previous step)
-BackFn = Callable[[State, StepCache, np.ndarray], "tuple[np.ndarray, State]"]
-#: recurrent_inputs(cache) -> [(row slice of Wh, the (n_a, m) array those rows multiplied)]
+#: step(xw (G n_a, m), state, Wh (G n_a, n_a), keep=None) -> (next state, cache); keep: the
+#: recurrent-dropout multipliers (n_a, m) for the previous output where the recurrent product reads it
+StepFn = Callable[..., "tuple[State, StepCache]"]
+#: back(dstate, cache, Wh, keep=None) -> (dxw (G n_a, m), dstate of the previous step)
+BackFn = Callable[..., "tuple[np.ndarray, State]"]
+#: recurrent_inputs(cache, keep=None) -> [(row slice of Wh, the (k, m) array those rows multiplied, scale)]:
+#: dWh[rows] = (dXW[rows] * scale) @ input.T summed over steps; scale is None (1) or a (rows, m)
+#: array for cells whose recurrent product is multiplied by a gate after it (the reset-after GRU).
 InputsFn = Callable[[StepCache], "list[tuple[slice, np.ndarray]]"]
 
 
@@ -39,62 +63,126 @@ class Cell:
     step: StepFn
     back: BackFn
     recurrent_inputs: InputsFn
+    #: True when ``Wh`` carries a recurrent bias as its last column, shape (gates*n_a, n_a + 1);
+    #: the loops form that column's gradient together with the weights' (see ``gru_reset_after``).
+    recurrent_bias: bool = False
+
+    def recurrent_shape(self, n_a):
+        """The shape of this cell's ``Wh`` for hidden size ``n_a``."""
+        return (self.gates * n_a, n_a + 1 if self.recurrent_bias else n_a)
 
 
-def _rnn_step(xw, state, Wh):
-    a = rnn_step_forward(xw, state[0], Wh)
-    return (a,), RNNStepCache(state[0], a)
+def _dropped(a, keep):
+    return a if keep is None else a * keep
 
 
-def _rnn_back(dstate, cache, Wh):
+def _rnn_step(xw, state, Wh, keep=None):
+    # a<t-1> enters only through the recurrent product, so recurrent dropout is just a dropped read
+    read = _dropped(state[0], keep)
+    a = rnn_step_forward(xw, read, Wh)
+    return (a,), RNNStepCache(read, a)
+
+
+def _rnn_back(dstate, cache, Wh, keep=None):
     dxw, da_prev = rnn_step_backward(dstate[0], cache.a_next, Wh)
-    return dxw, (da_prev,)
+    return dxw, (_dropped(da_prev, keep),)
 
 
-def _lstm_step(xw, state, Wh):
-    a, c, cache = lstm_step_forward(xw, state[0], state[1], Wh)
+def _lstm_step(xw, state, Wh, keep=None):
+    a, c, cache = lstm_step_forward(xw, _dropped(state[0], keep), state[1], Wh)
     return (a, c), cache
 
 
-def _lstm_back(dstate, cache, Wh):
+def _lstm_back(dstate, cache, Wh, keep=None):
     dxw, da_prev, dc_prev = lstm_step_backward(dstate[0], dstate[1], cache, Wh)
-    return dxw, (da_prev, dc_prev)
+    return dxw, (_dropped(da_prev, keep), dc_prev)
 
 
-def _gru_step(xw, state, Wh):
-    a, cache = gru_step_forward(xw, state[0], Wh)
+def _gru_step(xw, state, Wh, keep=None):
+    a, cache = gru_step_forward(xw, state[0], Wh, keep)
     return (a,), cache
 
 
-def _gru_back(dstate, cache, Wh):
-    dxw, da_prev = gru_step_backward(dstate[0], cache, Wh)
+def _gru_back(dstate, cache, Wh, keep=None):
+    dxw, da_prev = gru_step_backward(dstate[0], cache, Wh, keep)
     return dxw, (da_prev,)
 
 
-def _all_rows_read_a_prev(cache):
-    return [(slice(None), cache.a_prev)]
+def _gru_reset_after_step(xw, state, Wh, keep=None):
+    # Wh is (3 n_a, n_a + 1): the recurrent weights with the recurrent bias as the last column
+    n_a = state[0].shape[0]
+    a, cache = gru_reset_after_step_forward(xw, state[0], Wh[:, :n_a], Wh[:, n_a:], keep)
+    return (a,), cache
 
 
-def _gru_inputs(cache):
+def _gru_reset_after_back(dstate, cache, Wh, keep=None):
     n_a = cache.a_prev.shape[0]
-    return [(slice(0, 2 * n_a), cache.a_prev), (slice(2 * n_a, 3 * n_a), cache.reset_a_prev)]
+    dxw, da_prev = gru_reset_after_step_backward(dstate[0], cache, Wh[:, :n_a], keep)
+    return dxw, (da_prev,)
+
+
+def _all_rows_read_a_prev(cache, keep=None):
+    return [(slice(None), cache.a_prev, None)]  # rnn and lstm caches already hold the dropped read
+
+
+def _gru_inputs(cache, keep=None):
+    n_a = cache.a_prev.shape[0]
+    return [(slice(0, 2 * n_a), _dropped(cache.a_prev, keep), None), (slice(2 * n_a, 3 * n_a), cache.reset_a_prev, None)]
+
+
+def _gru_reset_after_inputs(cache, keep=None):
+    # [a_prev; 1]: the row of ones makes the last column of dWh the recurrent bias's gradient.
+    # The candidate's recurrent product is multiplied by the reset gate after it, so its rows see
+    # dXW * reset (the update and reset rows see dXW itself).
+    n_a, m = cache.a_prev.shape
+    a_one = np.concatenate((_dropped(cache.a_prev, keep), np.ones((1, m), cache.a_prev.dtype)), axis=0)
+    return [(slice(0, 2 * n_a), a_one, None), (slice(2 * n_a, 3 * n_a), a_one, cache.reset)]
 
 
 CELLS = {
     "rnn": Cell("rnn", 1, 1, _rnn_step, _rnn_back, _all_rows_read_a_prev),
     "gru": Cell("gru", 3, 1, _gru_step, _gru_back, _gru_inputs),
     "lstm": Cell("lstm", 4, 2, _lstm_step, _lstm_back, _all_rows_read_a_prev),
+    "gru_reset_after": Cell(
+        "gru_reset_after", 3, 1, _gru_reset_after_step, _gru_reset_after_back, _gru_reset_after_inputs, True
+    ),
 }
-CELL_BY_GATES = {cell.gates: cell for cell in CELLS.values()}
+#: The cells a parameters dict can be read back as from its gate count alone (``lm.describe``);
+#: the reset-after GRU also has 3 gate blocks, but its Wh has the extra bias column.
+CELL_BY_GATES = {cell.gates: cell for cell in CELLS.values() if not cell.recurrent_bias}
 
 
-def layer_forward(cell, xw, state0, Wh):
+def layer_forward(cell, xw, state0, Wh, mask=None, reverse=False, recurrent_keep=None):
     """Run ``cell`` over T steps.
 
     xw: (gates*n_a, T, m) input projections (bias included); state0: tuple of (n_a, m) arrays;
-    Wh: (gates*n_a, n_a).  Returns (H (n_a, T, m) outputs, final state tuple, per-step caches).
+    Wh: ``cell.recurrent_shape(n_a)``, i.e. (gates*n_a, n_a), or (gates*n_a, n_a + 1) for a cell
+    with a recurrent bias.  mask: None or (T, m) booleans (True = a real step); reverse: run the
+    steps from T-1 down to 0; recurrent_keep: None or (n_a, m) recurrent-dropout multipliers (see
+    the module docstring).
+    Returns (H (n_a, T, m) outputs, final state tuple, per-step caches indexed by t).
     """
-    n_a, T, m = Wh.shape[1], xw.shape[1], xw.shape[2]
+    if mask is None and not reverse and recurrent_keep is None:
+        return _plain_forward(cell, xw, state0, Wh)
+    n_a, T, m = state0[0].shape[0], xw.shape[1], xw.shape[2]
+    H = np.empty((n_a, T, m), dtype=xw.dtype)
+    caches, state = [None] * T, state0
+    for t in _steps(T, reverse):
+        stepped, caches[t] = cell.step(xw[:, t], state, Wh, recurrent_keep)
+        if mask is None:
+            state = stepped
+        else:  # a padded column keeps the state it had (every state array, not just a)
+            state = tuple(np.where(mask[t], new, old) for new, old in zip(stepped, state))
+        H[:, t] = state[0]
+    return H, state, caches
+
+
+def _steps(T, reverse):
+    return range(T - 1, -1, -1) if reverse else range(T)
+
+
+def _plain_forward(cell, xw, state0, Wh):
+    n_a, T, m = state0[0].shape[0], xw.shape[1], xw.shape[2]
     H = np.empty((n_a, T, m), dtype=xw.dtype)
     caches, state = [], state0
     for t in range(T):
@@ -104,22 +192,51 @@ def layer_forward(cell, xw, state0, Wh):
     return H, state, caches
 
 
-def layer_backward(cell, dH, dstate_last, caches, Wh):
-    """Backpropagation through time for ``layer_forward``.
+def layer_backward(cell, dH, dstate_last, caches, Wh, mask=None, reverse=False, recurrent_keep=None):
+    """Backpropagation through time for ``layer_forward`` (called with the same options).
 
     dH: (n_a, T, m) gradient on every output; dstate_last: tuple like the final state (the
     gradient arriving from a later chunk), or None for zeros.
-    Returns (dXW (gates*n_a, T, m) gradient on the input projections, dWh, dstate0 tuple).
+    Returns (dXW (gates*n_a, T, m) gradient on the input projections, dWh (Wh's shape), dstate0
+    tuple).  At a masked step dXW is zero and the state's gradient passes straight through.
     """
+    if mask is None and not reverse and recurrent_keep is None:
+        return _plain_backward(cell, dH, dstate_last, caches, Wh)
+    n_a, T, m = dH.shape
+    dXW = np.empty((Wh.shape[0], T, m), dtype=dH.dtype)
+    dstate = dstate_last or tuple(np.zeros((n_a, m), dH.dtype) for _ in range(cell.n_states))
+    for t in reversed(_steps(T, reverse)):  # the forward order, backwards
+        dstate = (dstate[0] + dH[:, t],) + tuple(dstate[1:])
+        dxw, dread = cell.back(dstate, caches[t], Wh, recurrent_keep)
+        if mask is None:
+            dXW[:, t], dstate = dxw, dread
+        else:  # a padded column: the cell's output was discarded, the carried state got it all
+            dXW[:, t] = np.where(mask[t], dxw, 0)
+            dstate = tuple(np.where(mask[t], d_cell, d_carry) for d_cell, d_carry in zip(dread, dstate))
+    return dXW, _recurrent_gradient(cell, dXW, caches, Wh, recurrent_keep), dstate
+
+
+def _plain_backward(cell, dH, dstate_last, caches, Wh):
     n_a, T, m = dH.shape
     dXW = np.empty((Wh.shape[0], T, m), dtype=dH.dtype)
     dstate = dstate_last or tuple(np.zeros((n_a, m), dH.dtype) for _ in range(cell.n_states))
     for t in reversed(range(T)):
         dstate = (dstate[0] + dH[:, t],) + tuple(dstate[1:])
         dXW[:, t], dstate = cell.back(dstate, caches[t], Wh)
+    return dXW, _recurrent_gradient(cell, dXW, caches, Wh), dstate
+
+
+def _recurrent_gradient(cell, dXW, caches, Wh, keep=None):
+    """dWh from every step at once: each row block's (dXW * scale) times the inputs it multiplied,
+    flattened over (T, m), in one matrix product per block."""
+    T, m = dXW.shape[1], dXW.shape[2]
     dWh = np.zeros_like(Wh)
-    per_step = [cell.recurrent_inputs(c) for c in caches]
-    for k, (rows, _) in enumerate(per_step[0]):
-        inputs = np.stack([step[k][1] for step in per_step], axis=1).reshape(n_a, T * m)
-        dWh[rows] = dXW[rows].reshape(-1, T * m) @ inputs.T
-    return dXW, dWh, dstate
+    per_step = [cell.recurrent_inputs(c) if keep is None else cell.recurrent_inputs(c, keep) for c in caches]
+    for k, (rows, _, scale) in enumerate(per_step[0]):
+        inputs = np.stack([step[k][1] for step in per_step], axis=1)
+        inputs = inputs.reshape(inputs.shape[0], T * m)
+        delta = dXW[rows]
+        if scale is not None:
+            delta = delta * np.stack([step[k][2] for step in per_step], axis=1)
+        dWh[rows] = delta.reshape(-1, T * m) @ inputs.T
+    return dWh

@@ -32,6 +32,8 @@ from .checks import get_params, raise_shape
 from .functional import softmax
 from .layers import CELL_BY_GATES, CELLS, Cell, layer_backward, layer_forward
 
+CELL_BY_NAME = {c.name: c for c in CELL_BY_GATES.values()}
+
 PARAM_NAMES = ("Wax", "Waa", "Wya", "b", "by")  # a one-layer model's parameters
 
 
@@ -67,8 +69,8 @@ def init_parameters(vocab_size, n_a, seed=0, dtype=np.float32, cell="rnn", layer
     """
     if vocab_size < 2 or n_a < 1 or layers < 1:
         raise ShapeError(f"init_parameters: need vocab_size >= 2, n_a >= 1, layers >= 1; got {vocab_size}, {n_a}, {layers}")
-    if cell not in CELLS:
-        raise ShapeError(f"init_parameters: cell must be one of {sorted(CELLS)}, got {cell!r}")
+    if cell not in CELL_BY_NAME:  # the cells a parameters dict can be read back as (not gru_reset_after)
+        raise ShapeError(f"init_parameters: cell must be one of {sorted(CELL_BY_NAME)}, got {cell!r}")
     G = CELLS[cell].gates
     rng = np.random.default_rng(seed)
     dtype = np.dtype(dtype).type

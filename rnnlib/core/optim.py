@@ -77,3 +77,25 @@ class Adam:
             v *= self.beta2
             v += (1 - self.beta2) * (g * g)
             p -= lr_t * m / (np.sqrt(v) + self.eps)
+
+
+class RMSprop:
+    """RMSprop (Hinton's lecture 6e): divide each step by a running root-mean-square of the gradient.
+
+    ``v = rho v + (1 - rho) g^2;  p -= learning_rate * g / (sqrt(v) + eps)`` per element, with
+    ``v`` starting at zero (Keras's form, without momentum or centring).
+    """
+
+    def __init__(self, learning_rate=0.001, rho=0.9, eps=1e-7):
+        self.learning_rate, self.rho, self.eps = learning_rate, rho, eps
+        self.v = {}
+
+    def step(self, parameters, gradients):
+        for name, p in parameters.items():
+            g = gradients["d" + name]
+            if name not in self.v:
+                self.v[name] = np.zeros_like(p)
+            v = self.v[name]
+            v *= self.rho
+            v += (1 - self.rho) * (g * g)
+            p -= self.learning_rate * g / (np.sqrt(v) + self.eps)

@@ -149,3 +149,17 @@ def test_adam_keeps_separate_moments_per_parameter():
     np.testing.assert_allclose(p["a"], [0.9])
     np.testing.assert_allclose(p["b"], [1.1])
     assert set(opt.m) == {"a", "b"}
+
+
+def test_rmsprop_divides_by_the_running_rms():
+    from rnnlib.core.optim import RMSprop
+
+    p = {"w": np.array([1.0, -2.0])}
+    opt = RMSprop(learning_rate=0.1, rho=0.9, eps=0.0)
+    g = np.array([0.5, -4.0])
+    opt.step(p, {"dw": g.copy()})
+    # first step: v = 0.1 g^2, so the step is lr * g / (sqrt(0.1) |g|) = lr * sign(g) / sqrt(0.1)
+    np.testing.assert_allclose(p["w"], [1.0 - 0.1 / np.sqrt(0.1), -2.0 + 0.1 / np.sqrt(0.1)])
+    opt.step(p, {"dw": g.copy()})
+    v = 0.9 * 0.1 * g * g + 0.1 * g * g
+    np.testing.assert_allclose(p["w"], [1.0 - 0.1 / np.sqrt(0.1) - 0.1 * 0.5 / np.sqrt(v[0]), -2.0 + 0.1 / np.sqrt(0.1) + 0.1 * 4.0 / np.sqrt(v[1])])

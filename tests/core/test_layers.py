@@ -1,0 +1,134 @@
+"""Tests for rnnlib.core.layers: the time loops, plain and with padding masks, reverse runs and
+recurrent dropout, for every cell (gradient checks in float64)."""
+import numpy as np
+import pytest
+
+from rnnlib.core.gradcheck import check_gradients
+from rnnlib.core.layers import CELL_BY_GATES, CELLS, layer_backward, layer_forward
+
+N_A, T, M = 3, 5, 4
+
+
+def setup(cell_name, seed=0):
+    cell = CELLS[cell_name]
+    rng = np.random.default_rng(seed)
+    xw = rng.standard_normal((cell.gates * N_A, T, M))
+    Wh = rng.standard_normal(cell.recurrent_shape(N_A)) * 0.7
+    state0 = tuple(rng.standard_normal((N_A, M)) * 0.5 for _ in range(cell.n_states))
+    return cell, xw, Wh, state0
+
+
+def post_padded_mask(lengths, T=T):
+    return np.arange(T)[:, None] < np.asarray(lengths)[None, :]
+
+
+MASKS = {
+    "none": None,
+    "post": post_padded_mask([5, 3, 1, 4]),
+    "pre": post_padded_mask([5, 3, 1, 4])[::-1].copy(),
+    "holes": np.array([[1, 0, 1, 1], [0, 1, 1, 0], [1, 1, 0, 1], [1, 0, 1, 1], [0, 1, 1, 1]], bool),
+}
+
+
+@pytest.mark.parametrize("cell_name", sorted(CELLS))
+@pytest.mark.parametrize("mask_name", sorted(MASKS))
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("dropout", [False, True])
+def test_gradients_match_numerical(cell_name, mask_name, reverse, dropout):
+    cell, xw, Wh, state0 = setup(cell_name)
+    mask = MASKS[mask_name]
+    rng = np.random.default_rng(1)
+    keep = (rng.random((N_A, M)) > 0.3) / 0.7 if dropout else None
+    wH = rng.standard_normal((N_A, T, M))
+    wS = [rng.standard_normal((N_A, M)) for _ in range(cell.n_states)]
+
+    def loss():
+        H, final, _ = layer_forward(cell, xw, state0, Wh, mask=mask, reverse=reverse, recurrent_keep=keep)
+        return float(np.sum(H * wH) + sum(np.sum(s * w) for s, w in zip(final, wS)))
+
+    _, _, caches = layer_forward(cell, xw, state0, Wh, mask=mask, reverse=reverse, recurrent_keep=keep)
+    dXW, dWh, dstate0 = layer_backward(cell, wH, tuple(wS), caches, Wh, mask=mask, reverse=reverse, recurrent_keep=keep)
+    arrays = {"xw": xw, "Wh": Wh, **{f"s{k}": s for k, s in enumerate(state0)}}
+    analytic = {"xw": dXW, "Wh": dWh, **{f"s{k}": d for k, d in enumerate(dstate0)}}
+    errors = check_gradients(loss, arrays, analytic, measure="norm")
+    assert max(errors.values()) < 1e-8, errors
+
+
+@pytest.mark.parametrize("cell_name", sorted(CELLS))
+def test_a_masked_step_carries_the_state_and_ends_on_the_last_real_step(cell_name):
+    cell, xw, Wh, state0 = setup(cell_name)
+    lengths = [5, 3, 1, 4]
+    H, final, _ = layer_forward(cell, xw, state0, Wh, mask=post_padded_mask(lengths))
+    for j, L in enumerate(lengths):
+        # the same column run alone over its real steps only
+        Hj, fj, _ = layer_forward(cell, xw[:, :L, j:j + 1], tuple(s[:, j:j + 1] for s in state0), Wh)
+        np.testing.assert_allclose(H[:, :L, j], Hj[:, :, 0], rtol=1e-12)
+        np.testing.assert_allclose(H[:, L:, j], np.repeat(Hj[:, -1:, 0], T - L, axis=1), rtol=1e-12)
+        for s, sj in zip(final, fj):
+            np.testing.assert_allclose(s[:, j], sj[:, 0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("cell_name", sorted(CELLS))
+@pytest.mark.parametrize("padding", ["post", "pre"])
+def test_a_reverse_run_reads_only_the_real_steps(cell_name, padding):
+    cell, xw, Wh, state0 = setup(cell_name)
+    lengths = [5, 3, 1, 4]
+    mask = post_padded_mask(lengths)
+    if padding == "pre":
+        mask = mask[::-1].copy()
+    H, final, _ = layer_forward(cell, xw, state0, Wh, mask=mask, reverse=True)
+    for j, L in enumerate(lengths):
+        real = np.flatnonzero(mask[:, j])
+        backwards = xw[:, real[::-1], j:j + 1]  # its real steps, last one first
+        Hj, fj, _ = layer_forward(cell, backwards, tuple(s[:, j:j + 1] for s in state0), Wh)
+        np.testing.assert_allclose(H[:, real[::-1], j], Hj[:, :, 0], rtol=1e-12)
+        np.testing.assert_allclose(final[0][:, j], fj[0][:, 0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("cell_name", ["rnn", "gru", "lstm"])
+def test_the_plain_loop_is_unchanged_by_the_options_path(cell_name):
+    """An all-True mask takes the general path; it must agree with the plain loop."""
+    cell, xw, Wh, state0 = setup(cell_name)
+    H, final, caches = layer_forward(cell, xw, state0, Wh)
+    H2, final2, caches2 = layer_forward(cell, xw, state0, Wh, mask=np.ones((T, M), bool))
+    np.testing.assert_array_equal(H, H2)
+    dH = np.ones_like(H)
+    out = layer_backward(cell, dH, None, caches, Wh)
+    out2 = layer_backward(cell, dH, None, caches2, Wh, mask=np.ones((T, M), bool))
+    np.testing.assert_allclose(out[0], out2[0], rtol=1e-13)
+    np.testing.assert_allclose(out[1], out2[1], rtol=1e-13)
+
+
+def test_reset_after_gru_is_not_read_back_from_a_gate_count():
+    assert CELL_BY_GATES[3].name == "gru"
+    assert CELLS["gru_reset_after"].recurrent_shape(4) == (12, 5)
+    assert CELLS["gru"].recurrent_shape(4) == (12, 4)
+
+
+@pytest.mark.parametrize("cell_name", sorted(CELLS))
+def test_recurrent_dropout_drops_only_what_the_recurrent_product_reads(cell_name):
+    """keep = 0 everywhere: every step sees a zero previous output in its product.  For the RNN and
+    LSTM that is the same as running each step from a zero a; for the GRUs the carry
+    (1 - Γu) a<t-1> still holds the undropped state, so the outputs differ from that."""
+    cell, xw, Wh, state0 = setup(cell_name)
+    zero_keep = np.zeros((N_A, M))
+    H, _, _ = layer_forward(cell, xw, state0, Wh, recurrent_keep=zero_keep)
+    state = state0
+    for t in range(T):
+        read = (np.zeros((N_A, M)),) + tuple(state[1:])
+        stepped, cache = cell.step(xw[:, t], read, Wh)
+        if cell_name.startswith("gru"):  # put back the carry's undropped a<t-1>
+            stepped = (stepped[0] + (1 - cache.update) * state[0],)
+        np.testing.assert_allclose(H[:, t], stepped[0], rtol=1e-12, atol=1e-15)
+        state = stepped
+
+
+def test_the_language_model_refuses_the_reset_after_cell():
+    """lm reads a model's cell back from its gate count, which cannot tell the two GRUs apart, so
+    its parameters are only made for rnn, gru and lstm."""
+    from rnnlib.core import lm
+    from rnnlib.errors import ShapeError
+
+    with pytest.raises(ShapeError, match="cell must be one of"):
+        lm.init_parameters(5, 3, cell="gru_reset_after")
+    assert lm.init_parameters(5, 3, cell="gru")["Waa"].shape == (9, 3)
