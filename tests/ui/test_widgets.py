@@ -150,3 +150,15 @@ def test_live_training_view_updates_on_every_evaluation():
           on_eval=view.on_eval)
     assert view.updates == 3 and view.bar.value == 30
     assert view.plot.value[:8] == b"\x89PNG\r\n\x1a\n" and "best" in view.status.value
+
+
+def test_widgets_refuse_a_word_model_up_front():
+    from rnnlib import RNNNumpy, WordVocab
+    from rnnlib.errors import VocabularyError
+    from rnnlib.ui import dino_sampler, poem_writer
+
+    vocab = WordVocab.from_text("The cat sat. The dog ran.")
+    model = RNNNumpy(len(vocab), 4).to_language_model(vocab)
+    for make in (dino_sampler, poem_writer):
+        with pytest.raises(VocabularyError, match="word-level"):
+            make(model)
