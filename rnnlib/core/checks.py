@@ -1,12 +1,112 @@
-"""Argument checks that turn a would-be numpy traceback into a sentence naming the problem."""
+"""Argument checks that turn a would-be numpy traceback into a sentence naming the problem.
+
+Every public function checks its arguments with these before doing any work, so bad input ends in
+an ``rnnlib.errors`` error (a ``ValueError``) whose message names the argument and what was
+expected, never in a numpy ``TypeError``/``IndexError`` from deep inside a loop.  Sizes are
+checked before anything is allocated: no call may allocate more than ``MAX_ELEMENTS`` array
+elements at once (``check_elements``).
+"""
+import math
+import numbers
+
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ConfigError, ShapeError
+
+#: The most array elements one call may allocate (or one model file may hold): 10^8 elements is
+#: 400 MB of float32, 800 MB of float64.  A size beyond it is refused before anything is allocated.
+MAX_ELEMENTS = 10**8
+
+
+def is_int(value):
+    """Whether ``value`` is a whole number of an integer type (Python or numpy; not a bool)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_real(value):
+    """Whether ``value`` is a real number (Python or numpy int or float; not a bool)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_int(name, value, where, minimum=None, maximum=None, error=ConfigError):
+    """``value`` as an int, or ``error`` naming it unless it is an integer in [minimum, maximum].
+
+    Integral floats (``1e4``, ``50.0``) are accepted and returned as ints; NaN, 2.5, None, strings
+    and bools are not.
+    """
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
+        value = int(value)
+    if not is_int(value):
+        raise error(f"{where}: {name} must be a whole number, got {value!r}")
+    low = "" if minimum is None else f" >= {minimum}"
+    high = "" if maximum is None else f" <= {maximum:,}"
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise error(f"{where}: {name} must be a whole number{low}{' and' if low and high else ''}{high}, got {value!r}")
+    return int(value)
+
+
+def check_real(name, value, where, minimum=None, positive=False, below=None, error=ConfigError):
+    """``value`` as a float, or ``error`` unless it is a finite real number (> 0 if ``positive``,
+    >= ``minimum``, < ``below``)."""
+    if not is_real(value) or not math.isfinite(value):
+        raise error(f"{where}: {name} must be a finite number, got {value!r}")
+    value = float(value)
+    if positive and not value > 0:
+        raise error(f"{where}: {name} must be a number > 0, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise error(f"{where}: {name} must be >= {minimum}, got {value!r}")
+    if below is not None and not value < below:
+        raise error(f"{where}: {name} must be < {below}, got {value!r}")
+    return value
+
+
+def check_choice(name, value, choices, where, error=ConfigError):
+    """``value`` unless it is not one of ``choices`` (compared as strings only when it is a str)."""
+    if not isinstance(value, str) or value not in choices:
+        raise error(f"{where}: {name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value
+
+
+def check_elements(count, what, where, error=ConfigError):
+    """Refuse, before allocating, a request for more than ``MAX_ELEMENTS`` array elements.
+
+    count: the number of elements (an exact Python int: products of sizes do not overflow).
+    what: names the request in the message, e.g. "a (10000, 10000) Waa".
+    """
+    if count > MAX_ELEMENTS:
+        raise error(f"{where}: {what} would need {count:,} array elements, more than the "
+                    f"{MAX_ELEMENTS:,} one call may allocate (rnnlib.core.checks.MAX_ELEMENTS)")
+    return count
+
+
+def check_array(name, value, where, ndim=None, dtype_kind="f", finite=True, error=ShapeError):
+    """``value`` as an ndarray, or ``error`` unless it is a numeric array of ``ndim`` dimensions.
+
+    dtype_kind: "f" accepts int, unsigned, bool and float arrays (as numbers); "i" only integer
+    arrays.  finite: also refuse NaN and infinity.  Ragged lists and object arrays are refused.
+    """
+    if isinstance(value, (str, bytes, dict)) or value is None:
+        raise error(f"{where}: {name} must be an array, got {type(value).__name__}")
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):  # ragged nested lists, huge Python ints
+        raise error(f"{where}: {name} must be a rectangular numeric array, got {type(value).__name__}") from None
+    if ndim is not None and array.ndim != ndim:
+        raise error(f"{where}: {name} must be a {ndim}-D array, got shape {array.shape}")
+    kinds = "iu" if dtype_kind == "i" else "biuf"
+    if array.dtype.kind not in kinds and not (dtype_kind == "i" and array.size == 0):
+        raise error(f"{where}: {name} must hold {'integers' if dtype_kind == 'i' else 'numbers'}, "
+                    f"got dtype {array.dtype}")
+    if finite and array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+        raise error(f"{where}: {name} contains NaN or infinite values")
+    return array
 
 
 def get_params(parameters, names, where):
     """Return ``[parameters[n] for n in names]`` as arrays, or raise ShapeError naming what is missing.
 
+    Each must be a finite array of floats (NaN or a string in a parameter would otherwise surface
+    as a numpy error, or as a NaN loss, far from its cause).
     where: the public function's name, used in the message.
     """
     if not isinstance(parameters, dict):
@@ -17,7 +117,13 @@ def get_params(parameters, names, where):
             f"{where}: parameters dict is missing {', '.join(repr(n) for n in missing)} "
             f"(it has {', '.join(repr(k) for k in parameters) or 'nothing'})"
         )
-    return [np.asarray(parameters[n]) for n in names]
+    out = []
+    for n in names:
+        array = check_array(n, parameters[n], where, finite=False)
+        if array.dtype.kind != "f":
+            raise ShapeError(f"{where}: parameter {n} must be a float array, got dtype {array.dtype}")
+        out.append(array)
+    return out
 
 
 def check_shape(name, array, expected, where):

@@ -3,9 +3,14 @@
 The check the course and Denny Britz's WildML tutorial use: nudge one number by +-h, watch the loss,
 and compare ``(L(x+h) - L(x-h)) / 2h`` with the gradient the backward pass claims, by the relative
 error ``|a - n| / max(|a| + |n|, tiny)``.  In float64 a correct backward gives about 1e-9 or less;
-a wrong one gives 1e-2 or more.
+a wrong one gives 1e-2 or more.  A NaN or infinite gradient counts as infinitely wrong.
 """
+import math
+
 import numpy as np
+
+from ..errors import ConfigError, ShapeError
+from .checks import check_array, check_elements, check_real
 
 
 def numerical_gradient(loss_fn, array, h=1e-5):
@@ -14,23 +19,50 @@ def numerical_gradient(loss_fn, array, h=1e-5):
     loss_fn: a no-argument callable returning a scalar, reading ``array`` (modified in place and
     restored).  array: a float ndarray.  Returns an array of ``array``'s shape.
     """
+    if not callable(loss_fn):
+        raise ConfigError(f"numerical_gradient: loss_fn must be a callable, got {type(loss_fn).__name__}")
+    if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
+        raise ShapeError("numerical_gradient: array must be a float numpy array (it is perturbed in place)")
+    h = check_real("h", h, "numerical_gradient", positive=True)
+    check_elements(array.size, f"a numerical gradient of {array.size:,} elements", "numerical_gradient")
     grad = np.zeros(array.shape, dtype=np.float64)
     for i in np.ndindex(array.shape):  # index the array itself: works for any memory layout
         old = array[i]
         try:
             array[i] = old + h
-            plus = float(loss_fn())
+            plus = _scalar(loss_fn())
             array[i] = old - h
-            minus = float(loss_fn())
+            minus = _scalar(loss_fn())
         finally:
             array[i] = old
         grad[i] = (plus - minus) / (2 * h)
     return grad
 
 
+def _pair(analytic, numeric, where):
+    """Both gradients as float64 arrays of one shape; ShapeError otherwise."""
+    a = check_array("analytic", analytic, where, finite=False).astype(np.float64)
+    n = check_array("numeric", numeric, where, finite=False).astype(np.float64)
+    if a.shape != n.shape:
+        raise ShapeError(f"{where}: analytic has shape {a.shape} but numeric has {n.shape}")
+    return a, n
+
+
+def _scalar(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ShapeError(f"numerical_gradient: loss_fn must return a number, got {type(value).__name__}") from None
+
+
 def relative_error(analytic, numeric):
-    """Largest elementwise ``|a - n| / (|a| + |n|)``; 0 where both are exactly zero."""
-    a, n = np.asarray(analytic, np.float64), np.asarray(numeric, np.float64)
+    """Largest elementwise ``|a - n| / (|a| + |n|)``; 0 where both are exactly zero.
+
+    A NaN or infinity in either gradient gives ``inf``: no threshold passes it.
+    """
+    a, n = _pair(analytic, numeric, "relative_error")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(n))):
+        return math.inf
     denom = np.abs(a) + np.abs(n)
     err = np.abs(a - n) / np.where(denom > 0, denom, 1.0)
     return float(err.max()) if err.size else 0.0
@@ -43,7 +75,9 @@ def norm_relative_error(analytic, numeric):
     round-off error near 1e-10, which is a large *elementwise* relative error although nothing is
     wrong.  A wrong backward pass still gives 1e-3 or more on this measure.
     """
-    a, n = np.asarray(analytic, np.float64), np.asarray(numeric, np.float64)
+    a, n = _pair(analytic, numeric, "norm_relative_error")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(n))):
+        return math.inf  # a NaN gradient must never pass a check
     denom = np.linalg.norm(a) + np.linalg.norm(n)
     return float(np.linalg.norm(a - n) / denom) if denom > 0 else 0.0
 
@@ -57,7 +91,14 @@ def check_gradients(loss_fn, arrays, analytic, h=1e-5, measure="max"):
     measure: "max" (largest elementwise relative error) or "norm" (``norm_relative_error``).
     Returns dict name -> relative error.
     """
+    if measure not in ("max", "norm"):
+        raise ConfigError(f"check_gradients: measure must be 'max' or 'norm', got {measure!r}")
     error = {"max": relative_error, "norm": norm_relative_error}[measure]
+    if not isinstance(arrays, dict) or not isinstance(analytic, dict):
+        raise ShapeError("check_gradients: arrays and analytic must be dicts name -> array")
+    missing = [name for name in arrays if name not in analytic]
+    if missing:
+        raise ShapeError(f"check_gradients: analytic has no gradient for {missing}")
     return {name: error(analytic[name], numerical_gradient(loss_fn, arr, h)) for name, arr in arrays.items()}
 
 
@@ -65,4 +106,8 @@ def weighted_loss(outputs, weights):
     """sum(outputs * weights): turns any array-valued forward into a scalar loss whose gradient
     with respect to ``outputs`` is ``weights``.  Used to check backward functions that take an
     upstream gradient (``rnn_cell_backward(da_next, cache)`` ...)."""
-    return float(np.sum(np.asarray(outputs) * np.asarray(weights)))
+    outputs = check_array("outputs", outputs, "weighted_loss", finite=False)
+    weights = check_array("weights", weights, "weighted_loss", finite=False)
+    if outputs.shape != weights.shape:
+        raise ShapeError(f"weighted_loss: outputs have shape {outputs.shape}, weights {weights.shape}")
+    return float(np.sum(outputs * weights))

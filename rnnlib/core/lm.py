@@ -27,8 +27,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ShapeError, VocabularyError
-from .checks import get_params, raise_shape
+from ..errors import ConfigError, ShapeError, VocabularyError
+from .checks import (
+    check_array, check_choice, check_elements, check_int, check_real, check_shape, get_params, is_int, raise_shape,
+)
 from .functional import softmax
 from .layers import CELL_BY_GATES, CELLS, Cell, layer_backward, layer_forward
 
@@ -43,18 +45,46 @@ def layer_names(k):
     return f"Wax{suffix}", f"Waa{suffix}", f"b{suffix}"
 
 
-def describe(parameters):
+def describe(parameters, where="lm"):
     """(cell name, number of layers, n_a) read off a parameters dict; ShapeError if it is not one."""
-    Waa = get_params(parameters, ("Waa",), "lm")[0]
+    Waa = get_params(parameters, ("Waa",), where)[0]
     if Waa.ndim != 2 or Waa.shape[1] == 0 or Waa.shape[0] % Waa.shape[1]:
-        raise ShapeError(f"lm: Waa has shape {Waa.shape}; expected (gates * n_a, n_a)")
+        raise ShapeError(f"{where}: Waa has shape {Waa.shape}; expected (gates * n_a, n_a)")
     gates, n_a = Waa.shape[0] // Waa.shape[1], Waa.shape[1]
     if gates not in CELL_BY_GATES:
-        raise ShapeError(f"lm: Waa has {gates} gate blocks; rnn has 1, gru 3, lstm 4")
+        raise ShapeError(f"{where}: Waa has {gates} gate blocks; rnn has 1, gru 3, lstm 4")
     layers = 1
     while layer_names(layers + 1)[1] in parameters:
         layers += 1
     return CELL_BY_GATES[gates].name, layers, n_a
+
+
+def expected_shapes(cell, layers, n_a, vocab_size):
+    """name -> shape of every parameter of a ``layers``-deep ``cell`` model over ``vocab_size`` ids."""
+    G = CELLS[cell].gates
+    want = {}
+    for k in range(1, layers + 1):
+        Wx, Wh, b = layer_names(k)
+        want.update({Wx: (G * n_a, vocab_size if k == 1 else n_a), Wh: (G * n_a, n_a), b: (G * n_a, 1)})
+    want.update({"Wya": (vocab_size, n_a), "by": (vocab_size, 1)})
+    return {k: want[k] for k in _ordered_names(layers)}
+
+
+def check_parameters(parameters, where="lm"):
+    """(cell, layers, n_a, vocab_size) of a parameters dict whose every array is present, a float
+    array, and of the shape the others imply; ShapeError naming the first one that is not."""
+    cell, layers, n_a = describe(parameters, where)
+    Wax = get_params(parameters, ("Wax",), where)[0]
+    check_shape("Wax", Wax, (CELLS[cell].gates * n_a, None), where)
+    V = Wax.shape[1]
+    if V < 1:
+        raise ShapeError(f"{where}: Wax has shape {Wax.shape}: a vocabulary of no ids")
+    want = expected_shapes(cell, layers, n_a, V)
+    for name, array in zip(want, get_params(parameters, tuple(want), where)):
+        if not isinstance(parameters[name], np.ndarray):
+            raise ShapeError(f"{where}: parameter {name} must be a numpy array, got {type(parameters[name]).__name__}")
+        check_shape(name, array, want[name], where)
+    return cell, layers, n_a, V
 
 
 def init_parameters(vocab_size, n_a, seed=0, dtype=np.float32, cell="rnn", layers=1, forget_bias=1.0):
@@ -67,13 +97,18 @@ def init_parameters(vocab_size, n_a, seed=0, dtype=np.float32, cell="rnn", layer
     gate, which starts at ``forget_bias`` so the cell remembers by default (Jozefowicz et al. 2015).
     Returns a dict with the names in the module docstring.
     """
-    if vocab_size < 2 or n_a < 1 or layers < 1:
-        raise ShapeError(f"init_parameters: need vocab_size >= 2, n_a >= 1, layers >= 1; got {vocab_size}, {n_a}, {layers}")
-    if cell not in CELL_BY_NAME:  # the cells a parameters dict can be read back as (not gru_reset_after)
-        raise ShapeError(f"init_parameters: cell must be one of {sorted(CELL_BY_NAME)}, got {cell!r}")
+    where = "init_parameters"
+    vocab_size = check_int("vocab_size", vocab_size, where, minimum=2)
+    n_a = check_int("n_a", n_a, where, minimum=1)
+    layers = check_int("layers", layers, where, minimum=1)
+    check_choice("cell", cell, sorted(CELL_BY_NAME), where)  # cells a dict can be read back as (not gru_reset_after)
+    forget_bias = check_real("forget_bias", forget_bias, where)
+    dtype = check_float_dtype(dtype, where)
     G = CELLS[cell].gates
-    rng = np.random.default_rng(seed)
-    dtype = np.dtype(dtype).type
+    count = G * n_a * (vocab_size + n_a + 1) + (layers - 1) * G * n_a * (2 * n_a + 1) + vocab_size * (n_a + 1)
+    check_elements(count, f"a {layers}-layer {cell} with n_a={n_a} over {vocab_size} ids", where)
+    rng = make_seeded_rng(seed, where)
+    dtype = dtype.type
     recurrent_scale = dtype(0.5 if cell == "rnn" else 1.0)
 
     def draw(rows, cols, fan_in):
@@ -94,6 +129,24 @@ def init_parameters(vocab_size, n_a, seed=0, dtype=np.float32, cell="rnn", layer
     return {k: params[k] for k in _ordered_names(layers)}
 
 
+def check_float_dtype(dtype, where):
+    """``dtype`` as a numpy float dtype (float16/32/64), or ConfigError."""
+    try:
+        dtype = np.dtype(dtype)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: dtype must be a float type such as 'float32', got {dtype!r}") from None
+    if dtype.kind != "f":
+        raise ConfigError(f"{where}: dtype must be a float type such as 'float32', got {dtype}")
+    return dtype
+
+
+def make_seeded_rng(seed, where):
+    """``np.random.default_rng(seed)`` for None or an int seed >= 0, or ConfigError naming the seed."""
+    if seed is not None and not (is_int(seed) and seed >= 0):
+        raise ConfigError(f"{where}: seed must be None or a whole number >= 0, got {seed!r}")
+    return np.random.default_rng(seed)
+
+
 def _ordered_names(layers):
     names = ["Wax", "Waa", "Wya", "b", "by"]
     for k in range(2, layers + 1):
@@ -101,11 +154,16 @@ def _ordered_names(layers):
     return names
 
 
-def check_ids(name, ids, vocab_size, allow_minus_one, where):
+def check_ids(name, ids, vocab_size, allow_minus_one, where, ndim=2):
     """Raise VocabularyError unless ``ids`` are ints in [0, vocab_size) (or -1 where allowed)."""
-    ids = np.asarray(ids)
-    if ids.ndim != 2:
-        raise_shape(name, ids, "(T, m)", where)
+    if ids is None or isinstance(ids, (str, bytes, dict)):
+        raise VocabularyError(f"{where}: {name} must be an array of integer ids, got {type(ids).__name__}")
+    try:
+        ids = np.asarray(ids)
+    except (TypeError, ValueError, OverflowError):
+        raise VocabularyError(f"{where}: {name} must be a rectangular array of integer ids") from None
+    if ids.ndim != ndim:
+        raise_shape(name, ids, "(T, m)" if ndim == 2 else "(m,)", where)
     if ids.size and not np.issubdtype(ids.dtype, np.integer):
         raise VocabularyError(f"{where}: {name} must hold integer ids, got dtype {ids.dtype}")
     low = -1 if allow_minus_one else 0
@@ -119,20 +177,40 @@ def check_ids(name, ids, vocab_size, allow_minus_one, where):
 
 def zero_state(parameters, m):
     """The all-zero starting state for a batch of m: a list with one tuple per layer."""
-    cell, layers, n_a = describe(parameters)
+    cell, layers, n_a, _ = check_parameters(parameters, "lm.zero_state")
+    m = check_int("m", m, "lm.zero_state", minimum=1)
+    check_elements(n_a * m * layers * CELLS[cell].n_states, f"a zero state for {m} sequences", "lm.zero_state")
     dtype = parameters["Waa"].dtype
     return [tuple(np.zeros((n_a, m), dtype) for _ in range(CELLS[cell].n_states)) for _ in range(layers)]
 
 
-def _as_layers(state, parameters, m):
-    """(list of per-layer state tuples, whether the caller used the plain-array shorthand)."""
+def _as_layers(state, parameters, m, where="lm"):
+    """(list of per-layer state tuples, whether the caller used the plain-array shorthand).
+
+    Every state array is checked: (n_a, m) floats, one tuple of the cell's states per layer.
+    """
     if state is None:
         return zero_state(parameters, m), _plain_ok(parameters)
+    cell, layers, n_a = describe(parameters, where)
     if isinstance(state, np.ndarray):
         if not _plain_ok(parameters):
-            raise ShapeError("lm: a plain array state only fits a one-layer RNN or GRU; pass one tuple per layer")
-        return [(state,)], True
-    return [tuple(s) for s in state], False
+            raise ShapeError(f"{where}: a plain array state only fits a one-layer RNN or GRU; pass one tuple per layer")
+        states, plain = [(state,)], True
+    elif isinstance(state, (list, tuple)) and all(isinstance(s, (list, tuple)) for s in state):
+        states, plain = [tuple(s) for s in state], False
+    else:
+        raise ShapeError(f"{where}: state must be None, one tuple of (n_a, m) arrays per layer, or (one-layer "
+                         f"RNN/GRU) an (n_a, m) array; got {type(state).__name__}")
+    if len(states) != layers:
+        raise ShapeError(f"{where}: state has {len(states)} layers, the model has {layers}")
+    n_states = CELLS[cell].n_states
+    for k, layer in enumerate(states, 1):
+        if len(layer) != n_states:
+            raise ShapeError(f"{where}: layer {k}'s state has {len(layer)} arrays, a {cell} carries {n_states}")
+        for s in layer:
+            array = check_array(f"layer {k}'s state", s, where)
+            check_shape(f"layer {k}'s state", array, (n_a, m), where)
+    return states, plain
 
 
 def _plain_ok(parameters):
@@ -182,20 +260,23 @@ def forward(parameters, X, Y, state=None, dropout=0.0, rng=None):
     how many positions that is, and what ``backward`` needs.  Mean loss per character is
     ``loss_sum / count`` (nats).
     """
-    cell_name, layers, n_a = describe(parameters)
+    where = "lm.forward"
+    cell_name, layers, n_a, V = check_parameters(parameters, where)
     cell = CELLS[cell_name]
-    Wya, by, Wax = get_params(parameters, ("Wya", "by", "Wax"), "lm.forward")
-    V = Wax.shape[1]
-    X = check_ids("X", X, V, True, "lm.forward")
-    Y = check_ids("Y", Y, V, True, "lm.forward")
+    Wya, by, Wax = parameters["Wya"], parameters["by"], parameters["Wax"]
+    X = check_ids("X", X, V, True, where)
+    Y = check_ids("Y", Y, V, True, where)
     if X.shape != Y.shape:
         raise ShapeError(f"lm.forward: X has shape {X.shape} but Y has shape {Y.shape}")
-    if dropout and rng is None:
-        raise ShapeError("lm.forward: dropout needs rng, a np.random.Generator")
     T, m = X.shape
-    states, plain = _as_layers(state, parameters, m)
-    if len(states) != layers:
-        raise ShapeError(f"lm.forward: state has {len(states)} layers, the model has {layers}")
+    if T * m == 0:
+        raise ShapeError(f"lm.forward: X and Y have shape {X.shape}: no time steps or no sequences")
+    check_elements(V * T * m + (2 + CELLS[cell_name].gates) * n_a * T * m * layers,
+                   f"a forward pass over {T} steps of {m} sequences", where)
+    dropout = check_real("dropout", dropout, where, minimum=0.0, below=1.0)
+    if dropout and not isinstance(rng, np.random.Generator):
+        raise ConfigError("lm.forward: dropout needs rng, a np.random.Generator")
+    states, plain = _as_layers(state, parameters, m, where)
 
     xw = input_projection(Wax, parameters["b"], X)  # (G*n_a, T, m)
     layer_caches, finals = [], []
@@ -244,7 +325,10 @@ def backward(cache, da_last=None):
     Returns (grads, dstate0): grads has a ``d``-name for every parameter; dstate0 is the gradient on
     the starting state, in the form the state was given.
     """
+    if not isinstance(cache, ForwardCache):
+        raise ShapeError(f"lm.backward: cache must be the ForwardCache that lm.forward returned, got {type(cache).__name__}")
     parameters, cell, T, m = cache.parameters, cache.cell, cache.T, cache.m
+    check_parameters(parameters, "lm.backward")
     y, real, P, out = cache.y, cache.real, cache.P, cache.top
     layers = len(cache.layers)
     n_a = out.shape[0]
@@ -254,7 +338,7 @@ def backward(cache, da_last=None):
         dZ[:, y < 0] = 0.0  # padding contributes nothing
     grads = {"dWya": dZ @ out.T, "dby": dZ.sum(axis=1, keepdims=True)}
     d_inputs = (parameters["Wya"].T @ dZ).reshape(n_a, T, m)
-    dlast = [None] * layers if da_last is None else _as_layers(da_last, parameters, m)[0]
+    dlast = [None] * layers if da_last is None else _as_layers(da_last, parameters, m, "lm.backward")[0]
     dstate0 = [None] * layers
     for k in range(layers, 0, -1):
         layer = cache.layers[k - 1]
@@ -317,10 +401,14 @@ def step(parameters, ids, state):
     state: as in ``forward`` (a plain (n_a, m) array for a one-layer RNN/GRU).
     Returns (logits (V, m), new state in the same form); softmax(logits) is the distribution.
     """
-    cell_name, layers, n_a = describe(parameters)
+    where = "lm.step"
+    cell_name, layers, n_a, V = check_parameters(parameters, where)
     cell = CELLS[cell_name]
-    ids = np.asarray(ids)
-    states, plain = _as_layers(state, parameters, len(ids))
+    ids = check_ids("ids", ids, V, True, where, ndim=1)
+    if len(ids) == 0:
+        raise ShapeError("lm.step: ids is empty: no sequences to step")
+    check_elements((V + 4 * n_a) * len(ids), f"a step of {len(ids)} sequences", where)
+    states, plain = _as_layers(state, parameters, len(ids), where)
     x = input_projection(parameters["Wax"], parameters["b"], ids[None, :])[:, 0]
     new = []
     for k in range(1, layers + 1):

@@ -6,7 +6,43 @@ widget) sees the new values.
 """
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ConfigError, ShapeError
+from .checks import check_array, check_real, is_real
+
+
+def _threshold(name, value, where):
+    """A clipping threshold: a number > 0 (infinity allowed: it clips nothing); ConfigError otherwise."""
+    if not (is_real(value) and value > 0):
+        raise ConfigError(f"{where}: {name} must be a number > 0, got {value!r}")
+    return value
+
+
+def _gradient_arrays(gradients, where):
+    """The gradient dict's arrays, checked: a dict of float ndarrays (they are changed in place)."""
+    if not isinstance(gradients, dict):
+        raise ShapeError(f"{where}: gradients must be a dict of arrays, got {type(gradients).__name__}")
+    for name, g in gradients.items():
+        if not isinstance(g, np.ndarray) or g.dtype.kind != "f":
+            kind = g.dtype if isinstance(g, np.ndarray) else type(g).__name__
+            raise ShapeError(f"{where}: gradient {name!r} must be a float numpy array (changed in place), got {kind}")
+    return gradients
+
+
+def _check_step(parameters, gradients, where):
+    """Every parameter has a same-shaped float gradient ``"d" + name``; ShapeError naming the first that has not."""
+    if not isinstance(parameters, dict):
+        raise ShapeError(f"{where}: parameters must be a dict of arrays, got {type(parameters).__name__}")
+    if not isinstance(gradients, dict):
+        raise ShapeError(f"{where}: gradients must be a dict of arrays, got {type(gradients).__name__}")
+    for name, p in parameters.items():
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            raise ShapeError(f"{where}: parameter {name!r} must be a float numpy array (updated in place)")
+        key = "d" + str(name)
+        if key not in gradients:
+            raise ShapeError(f"{where}: gradients has no {key!r} for parameter {name!r}")
+        g = check_array(key, gradients[key], where, finite=False)
+        if g.shape != p.shape:
+            raise ShapeError(f"{where}: {key} has shape {g.shape}, parameter {name!r} has {p.shape}")
 
 
 def clip_by_value(gradients, max_value):
@@ -14,16 +50,22 @@ def clip_by_value(gradients, max_value):
 
     Returns the same dict.  This is the course's ``clip``.
     """
-    if not max_value > 0:
-        raise ShapeError(f"clip: maxValue must be positive, got {max_value}")
-    for g in gradients.values():
+    _threshold("maxValue", max_value, "clip")
+    for g in _gradient_arrays(gradients, "clip").values():
         np.clip(g, -max_value, max_value, out=g)
     return gradients
 
 
 def global_norm(gradients):
     """sqrt of the sum of squares of every element of every gradient."""
-    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in gradients.values())))
+    arrays = [check_array(f"gradient {k!r}", g, "global_norm", finite=False) for k, g in _dict(gradients).items()]
+    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in arrays)))
+
+
+def _dict(gradients):
+    if not isinstance(gradients, dict):
+        raise ShapeError(f"gradients must be a dict of arrays, got {type(gradients).__name__}")
+    return gradients
 
 
 def clip_by_global_norm(gradients, max_norm):
@@ -31,9 +73,8 @@ def clip_by_global_norm(gradients, max_norm):
 
     Unlike clipping by value this keeps the gradient's direction.  Returns the norm before clipping.
     """
-    if not max_norm > 0:
-        raise ShapeError(f"clip_by_global_norm: max_norm must be positive, got {max_norm}")
-    norm = global_norm(gradients)
+    _threshold("max_norm", max_norm, "clip_by_global_norm")
+    norm = global_norm(_gradient_arrays(gradients, "clip_by_global_norm"))
     if norm > max_norm:
         scale = max_norm / (norm + 1e-12)
         for g in gradients.values():
@@ -46,8 +87,10 @@ class SGD:
 
     def __init__(self, learning_rate=0.01):
         self.learning_rate = learning_rate
+        check_real("learning_rate", learning_rate, "SGD", positive=True)
 
     def step(self, parameters, gradients):
+        _check_step(parameters, gradients, "SGD.step")
         for name, p in parameters.items():
             p -= self.learning_rate * gradients["d" + name]
 
@@ -60,10 +103,18 @@ class Adam:
 
     def __init__(self, learning_rate=0.005, beta1=0.9, beta2=0.999, eps=1e-8):
         self.learning_rate, self.beta1, self.beta2, self.eps = learning_rate, beta1, beta2, eps
+        check_real("learning_rate", learning_rate, "Adam", positive=True)
+        check_real("beta1", beta1, "Adam", minimum=0.0, below=1.0)
+        check_real("beta2", beta2, "Adam", minimum=0.0, below=1.0)
+        check_real("eps", eps, "Adam", minimum=0.0)
         self.t = 0
         self.m, self.v = {}, {}
 
     def step(self, parameters, gradients):
+        _check_step(parameters, gradients, "Adam.step")
+        for name, p in parameters.items():
+            if name in self.m and self.m[name].shape != p.shape:
+                raise ShapeError(f"Adam.step: parameter {name!r} has shape {p.shape}, its moments {self.m[name].shape}")
         self.t += 1
         # Fold both bias corrections into one step size (the paper's "efficient version").
         lr_t = self.learning_rate * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)

@@ -19,7 +19,8 @@ import numpy as np
 from ..core import lm
 from ..errors import CorpusError, ModelFileError, SamplingError, VocabularyError
 from ..training.model_files import load_model
-from ..training.sampling import check_temperature, check_top_k, draw, make_rng, normalise_prefix, probabilities
+from ..core.checks import check_elements
+from ..training.sampling import check_char_model, check_temperature, check_top_k, draw, make_rng, normalise_prefix, probabilities
 
 OPENING = "the opening line"  # how messages name the prefix of a poem
 
@@ -61,12 +62,15 @@ def generate_output(prefix="", length=400, temperature=1.0, top_k=None, seed=Non
         streaming into a widget or a terminal.
     Returns prefix + the generated characters.
     """
-    model = model or pretrained_model()
+    model = check_char_model(model if model is not None else pretrained_model(), "generate_output")
     prefix = normalise_prefix(model.vocab, prefix, what=OPENING)
     temperature = check_temperature(temperature)
     top_k = check_top_k(top_k, len(model.vocab))
     if not isinstance(length, (int, np.integer)) or isinstance(length, bool) or length < 1:
         raise SamplingError(f"length must be a whole number >= 1, got {length!r}")
+    check_elements(length, f"a text of {length:,} characters", "generate_output", error=SamplingError)
+    if on_text is not None and not callable(on_text):
+        raise SamplingError(f"on_text must be a callable or None, got {type(on_text).__name__}")
     rng = make_rng(seed, None)
     params, chars = model.parameters, model.vocab.chars
     state, logits = lm.zero_state(params, 1), None

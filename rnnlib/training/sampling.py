@@ -29,7 +29,8 @@ import numbers
 import numpy as np
 
 from ..core import lm
-from ..errors import SamplingError, VocabularyError
+from ..core.checks import check_array, check_elements
+from ..errors import SamplingError, ShapeError, VocabularyError
 from ..core.functional import softmax
 
 __all__ = ["sample_names", "next_char_distribution", "mark_known", "probabilities"]
@@ -60,6 +61,21 @@ def check_top_k(top_k, vocab_size):
     return int(top_k)
 
 
+def check_char_model(model, where):
+    """``model`` unless it is not a LanguageModel over characters (a word model has no ``chars``)."""
+    vocab = getattr(model, "vocab", None)
+    if not hasattr(model, "parameters") or vocab is None:
+        raise SamplingError(f"{where}: model must be a LanguageModel, got {type(model).__name__}")
+    if getattr(vocab, "kind", None) == "words" or not isinstance(getattr(vocab, "chars", None), list):
+        raise VocabularyError(f"{where}: this is a word-level model ({type(vocab).__name__}); it samples characters "
+                              "only from a character model (use rnnlib.generate_sentence for a word model)")
+    lm.check_parameters(model.parameters, where)
+    if len(vocab) != model.parameters["Wax"].shape[1]:
+        raise VocabularyError(f"{where}: the vocabulary has {len(vocab)} characters, the model "
+                              f"{model.parameters['Wax'].shape[1]}")
+    return model
+
+
 def normalise_prefix(vocab, prefix, what="prefix"):
     """The prefix as the model can read it, or an error naming what it cannot.
 
@@ -69,6 +85,8 @@ def normalise_prefix(vocab, prefix, what="prefix"):
     """
     if not isinstance(prefix, str):
         raise SamplingError(f"{what} must be a string, got {type(prefix).__name__}")
+    if not isinstance(getattr(vocab, "chars", None), list):
+        raise VocabularyError(f"{what}: a word vocabulary ({type(vocab).__name__}) has no characters to read it with")
     if not any(c.isupper() for c in vocab.chars):
         prefix = prefix.lower()
     missing = vocab.unknown(prefix)
@@ -112,10 +130,15 @@ def probabilities(logits, temperature=1.0, top_k=None):
     the k largest get exactly 0) and the temperature.  The column maximum is subtracted before
     dividing by the temperature, so a tiny temperature gives a clean one-hot, never NaN.
     """
-    z = np.array(logits, dtype=np.float64)
+    temperature = check_temperature(temperature)
+    z = check_array("logits", logits, "probabilities", finite=False)
+    if z.ndim not in (1, 2) or z.shape[0] < 1 or z.size == 0:
+        raise ShapeError(f"probabilities: logits must be (V,) or (V, m) scores, got shape {z.shape}")
+    z = np.array(z, dtype=np.float64)
     if not np.all(np.isfinite(z)):
         raise SamplingError("the model produced non-finite scores (NaN or inf); is it diverged?")
     V = z.shape[0]
+    top_k = check_top_k(top_k, V)
     if top_k is not None and top_k < V:
         dropped = np.argpartition(z, V - top_k - 1, axis=0)[: V - top_k]  # the V-k smallest
         np.put_along_axis(z, dropped, -np.inf, axis=0)
@@ -167,11 +190,14 @@ def sample_names(model, n=10, temperature=1.0, top_k=None, prefix="", max_length
     Returns a list of ``n`` strings, each starting with the prefix, without the final newline.
     Raises SamplingError for out-of-range options and VocabularyError for unknown prefix characters.
     """
-    vocab = model.vocab
+    vocab = check_char_model(model, "sample_names").vocab
     temperature = check_temperature(temperature)
     top_k = check_top_k(top_k, len(vocab))
     if not _is_int(n) or n < 1:
         raise SamplingError(f"n (how many names) must be an integer >= 1, got {n!r}")
+    if _is_int(max_length):
+        check_elements(n * max(max_length, 1) + n * len(vocab), f"{n:,} names of up to {max_length:,} characters",
+                       "sample_names", error=SamplingError)
     prefix, ids = _prefix_ids(vocab, prefix)
     if not _is_int(max_length) or max_length < 1 or max_length <= len(prefix):
         raise SamplingError(
@@ -208,6 +234,7 @@ def next_char_distribution(model, prefix="", temperature=1.0, top_k=None):
     Index ``i`` is ``model.vocab.chars[i]``.  Same prefix, temperature and top-k rules as
     ``sample_names``; the empty prefix gives the distribution of a name's first character.
     """
+    check_char_model(model, "next_char_distribution")
     temperature = check_temperature(temperature)
     top_k = check_top_k(top_k, len(model.vocab))
     _, ids = _prefix_ids(model.vocab, prefix)
@@ -221,5 +248,13 @@ def mark_known(names, known_names):
     known_names: any iterable of strings, e.g. the training names; surrounding whitespace is
     ignored on them.  Returns a list of bools, one per name.
     """
+    if isinstance(names, str) or isinstance(known_names, str):
+        raise SamplingError("mark_known takes lists of names, not a single string")
+    try:
+        names, known_names = list(names), list(known_names)
+    except TypeError:
+        raise SamplingError("mark_known: names and known_names must be lists of strings") from None
+    if not all(isinstance(x, str) for x in names + known_names):
+        raise SamplingError("mark_known: names and known_names must hold strings only")
     known = {k.strip().casefold() for k in known_names}
     return [name.casefold() in known for name in names]

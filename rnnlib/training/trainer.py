@@ -14,6 +14,7 @@ Two ways to cut text into batches:
 """
 import math
 import time
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
@@ -21,7 +22,8 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..core import lm
-from ..errors import CorpusError, TrainingDiverged
+from ..core.checks import check_choice, check_elements, check_int, check_real
+from ..errors import ConfigError, CorpusError, TrainingDiverged
 from .model_files import save_model
 from .language_model import LanguageModel
 from ..core.optim import SGD, Adam, clip_by_global_norm, clip_by_value
@@ -50,40 +52,59 @@ class TrainConfig:
     max_minutes: float = 0.0  # stop (after a last evaluation) once training has run this long; 0 = no limit
 
     def check(self):
-        """Raise CorpusError (a ValueError) naming the first setting that cannot work."""
+        """Raise ConfigError (a ValueError) naming every setting that cannot work.
+
+        Whole-number settings accept integral floats (``steps=1e4``), which are stored back as
+        ints; None, strings, bools and NaN are refused everywhere.  The model's size is checked
+        against ``rnnlib.core.checks.MAX_ELEMENTS`` here, before any corpus is read.
+        """
         problems = []
-        if self.hidden_size < 1:
-            problems.append(f"hidden_size must be >= 1, got {self.hidden_size}")
-        if self.cell not in ("rnn", "gru", "lstm"):
-            problems.append(f"cell must be 'rnn', 'gru' or 'lstm', got {self.cell!r}")
-        if self.layers < 1:
-            problems.append(f"layers must be >= 1, got {self.layers}")
-        if not 0 <= self.dropout < 1:
-            problems.append(f"dropout must be in [0, 1), got {self.dropout}")
-        if not self.max_minutes >= 0:
-            problems.append(f"max_minutes must be >= 0, got {self.max_minutes}")
-        if self.seq_length < 1:
-            problems.append(f"seq_length must be >= 1, got {self.seq_length}")
-        if self.batch_size < 1:
-            problems.append(f"batch_size must be >= 1, got {self.batch_size}")
-        if self.steps < 1:
-            problems.append(f"steps must be >= 1, got {self.steps}")
-        if self.eval_every < 1:
-            problems.append(f"eval_every must be >= 1, got {self.eval_every}")
-        if self.optimizer not in ("adam", "sgd"):
-            problems.append(f"optimizer must be 'adam' or 'sgd', got {self.optimizer!r}")
-        if self.clip not in ("norm", "value", "none"):
-            problems.append(f"clip must be 'norm', 'value' or 'none', got {self.clip!r}")
-        if not (self.learning_rate > 0 and math.isfinite(self.learning_rate)):
-            problems.append(f"learning_rate must be a positive number, got {self.learning_rate}")
-        if self.clip != "none" and not self.clip_threshold > 0:
-            problems.append(f"clip_threshold must be positive, got {self.clip_threshold}")
-        if not (isinstance(self.seed, (int, np.integer)) and self.seed >= 0):
-            problems.append(f"seed must be a whole number >= 0, got {self.seed!r}")
-        if self.dtype not in ("float32", "float64"):
-            problems.append(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+
+        def whole(name, minimum):
+            try:
+                value = getattr(self, name)
+                whole_value = check_int(name, value, "", minimum=minimum)
+                if not isinstance(value, int) or isinstance(value, bool):  # 1e4 -> 10000, np.int64 -> int
+                    setattr(self, name, whole_value)
+            except ConfigError as e:
+                problems.append(str(e)[2:])
+
+        def number(name, **limits):
+            try:
+                check_real(name, getattr(self, name), "", **limits)
+            except ConfigError as e:
+                problems.append(str(e)[2:])
+
+        def choice(name, choices):
+            try:
+                check_choice(name, getattr(self, name), choices, "")
+            except ConfigError as e:
+                problems.append(str(e)[2:])
+
+        for name in ("hidden_size", "layers", "seq_length", "batch_size", "steps", "eval_every"):
+            whole(name, 1)
+        whole("seed", 0)
+        choice("cell", ("rnn", "gru", "lstm"))
+        choice("optimizer", ("adam", "sgd"))
+        choice("clip", ("norm", "value", "none"))
+        choice("dtype", ("float32", "float64"))
+        number("dropout", minimum=0.0, below=1.0)
+        number("forget_bias")
+        number("max_minutes", minimum=0.0)
+        number("learning_rate", positive=True)
+        if self.clip != "none":
+            number("clip_threshold", positive=True)
+        if not problems:  # sizes, before anything is allocated (the vocabulary adds a little more)
+            G = {"rnn": 1, "gru": 3, "lstm": 4}[self.cell]
+            try:
+                check_elements(G * self.hidden_size * (2 * self.hidden_size + 1) * self.layers,
+                               f"hidden_size {self.hidden_size} x {self.layers} layers", "")
+                check_elements(self.batch_size * self.seq_length * self.hidden_size * (G + 2) * self.layers,
+                               f"batches of {self.batch_size} x {self.seq_length} at hidden_size {self.hidden_size}", "")
+            except ConfigError as e:
+                problems.append(str(e)[2:])
         if problems:
-            raise CorpusError("bad training settings: " + "; ".join(problems))
+            raise ConfigError("bad training settings: " + "; ".join(problems))
 
 
 @dataclass
@@ -194,6 +215,7 @@ class Batch:
 
 class BatchSource(Protocol):
     meta: dict
+    has_validation: bool  # False: validation_loss is NaN, and the last model is kept
 
     def next_batch(self, state) -> Batch: ...
 
@@ -208,6 +230,7 @@ class PaddedSequences:
         self.val_batch = pad_ids(val_seqs, end_id) if val_seqs else None
         self.batches = shuffled_batches(train_seqs, batch_size, rng)
         self.meta = {"n_train": len(train_seqs), "n_val": len(val_seqs)}
+        self.has_validation = self.val_batch is not None
 
     def next_batch(self, state):
         return Batch(*pad_ids(next(self.batches), self.end_id))
@@ -225,6 +248,7 @@ class TextStreams:
         self.T, self.position = seq_length, 0
         self.val_ids = np.asarray(val_ids)
         self.meta = {"n_train": int(len(train_ids)), "n_val": int(len(self.val_ids)), "stream": True}
+        self.has_validation = len(self.val_ids) > 1
 
     def next_batch(self, state):
         start, T = self.position, self.T
@@ -271,6 +295,7 @@ def _fit(source: BatchSource, vocab, config, *, rng, corpus=None, checkpoint=Non
         return LanguageModel({k: v.copy() for k, v in params.items()}, vocab, {**meta, **extra})
 
     best, state, recent, start = snapshot(), None, [], time.perf_counter()
+    saved = False  # whether this run has written the checkpoint file
     bar = tqdm(total=config.steps, disable=not progress, desc="training", unit="step")
     try:
         for step in range(1, config.steps + 1):
@@ -279,9 +304,7 @@ def _fit(source: BatchSource, vocab, config, *, rng, corpus=None, checkpoint=Non
             if not math.isfinite(loss_sum):
                 raise TrainingDiverged(
                     f"training loss became {loss_sum} at step {step}; try a smaller learning_rate "
-                    f"(now {config.learning_rate}) or clipping; the best model so far is kept"
-                    + (f" in {checkpoint}" if checkpoint else "")
-                )
+                    f"(now {config.learning_rate}) or clipping" + _kept(checkpoint, saved, history))
             state = lm.final_state(cache)  # used only by train_stream; gradients stop here
             grads, _ = lm.backward(cache)
             for g in grads.values():
@@ -298,11 +321,16 @@ def _fit(source: BatchSource, vocab, config, *, rng, corpus=None, checkpoint=Non
                 val = source.validation_loss(params)
                 _record(history, step, float(np.mean(recent)), val, time.perf_counter() - start)
                 recent = []
-                if math.isnan(val) or val < history.best_val_loss:
+                if source.has_validation and not math.isfinite(val):
+                    raise TrainingDiverged(
+                        f"validation loss became {val} at step {step}; try a smaller learning_rate "
+                        f"(now {config.learning_rate}) or clipping" + _kept(checkpoint, saved, history))
+                if not source.has_validation or val < history.best_val_loss:  # nothing held out: keep the last
                     history.best_step, history.best_val_loss = step, val
                     best = snapshot(best_step=step, best_val_loss=val)
                     if checkpoint:
                         save_model(best, checkpoint)
+                        saved = True
                 bar.set_postfix(train=f"{history.train_loss[-1]:.3f}", val=f"{val:.3f}")
                 if on_eval:
                     on_eval(history)
@@ -314,6 +342,16 @@ def _fit(source: BatchSource, vocab, config, *, rng, corpus=None, checkpoint=Non
     finally:
         bar.close()
     return best, history
+
+
+def _kept(checkpoint, saved, history):
+    """What a TrainingDiverged message says about the checkpoint file, truthfully."""
+    if not checkpoint:
+        return ""
+    if saved:
+        return f"; the best model so far (step {history.best_step}) is kept in {checkpoint}"
+    older = " (the file there is from an earlier run)" if Path(checkpoint).exists() else ""
+    return f"; this run diverged before saving any model, so nothing was written to {checkpoint}{older}"
 
 
 def _record(history, step, train_loss, val_loss, seconds):

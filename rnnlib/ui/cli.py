@@ -22,12 +22,21 @@ def _load_names(corpus):
     from ..data.chars import split_names
 
     path = Path(corpus)
+    if corpus not in datasets.available() and not path.is_file():
+        _no_such_corpus(corpus)
     if corpus not in datasets.available() and path.is_file():
         try:
-            return split_names(path.read_text(encoding="utf-8").lower())
+            return split_names(path.read_text(encoding="utf-8-sig").lower())
         except UnicodeDecodeError as e:
             raise CorpusError(f"{path} is not UTF-8 text ({e.reason} at byte {e.start})") from None
     return split_names(datasets.load_text(corpus))
+
+
+def _no_such_corpus(corpus):
+    """A name that is neither a corpus nor a file: say which it looks like."""
+    if any(sep in corpus for sep in ("/", "\\", ".")):
+        raise CorpusError(f"no such file: {corpus} (nor is it a corpus name: {', '.join(datasets.available())})")
+    raise CorpusError(f"unknown dataset {corpus!r}; available: {', '.join(datasets.available())}, or a path to a text file")
 
 
 TEXT_CORPORA = ("shakespeare", "tinyshakespeare")  # trained as one long text, not as names
@@ -35,9 +44,11 @@ TEXT_CORPORA = ("shakespeare", "tinyshakespeare")  # trained as one long text, n
 
 def _load_text(corpus, lower):
     path = Path(corpus)
+    if corpus not in datasets.available() and not path.is_file():
+        _no_such_corpus(corpus)
     if corpus not in datasets.available() and path.is_file():
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not a character of the text
         except UnicodeDecodeError as e:
             raise CorpusError(f"{path} is not UTF-8 text ({e.reason} at byte {e.start})") from None
         return text.lower() if lower else text
@@ -50,6 +61,10 @@ def cmd_train(args):
 
     if args.out.suffix != ".npz":  # refuse before training, not at the first checkpoint
         raise ModelFileError(f"model files end in .npz, got {str(args.out)!r}")
+    if args.out.is_dir():
+        raise ModelFileError(f"--out {args.out} is a folder; give a file name ending in .npz")
+    if any(parent.exists() and not parent.is_dir() for parent in args.out.parents):
+        raise ModelFileError(f"--out {args.out}: a part of that path is a file, not a folder")
     mode = args.mode or ("text" if args.corpus in TEXT_CORPORA else "names")
     config = TrainConfig(
         hidden_size=args.hidden,

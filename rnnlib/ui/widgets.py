@@ -19,8 +19,9 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from ..errors import RnnlibError
-from ..training.sampling import mark_known, sample_names
+from ..core.checks import check_int
+from ..errors import ConfigError, RnnlibError
+from ..training.sampling import check_char_model, mark_known, sample_names
 
 KNOWN_NOTE = "(in training data)"
 _WIDE = {"description_width": "initial"}
@@ -64,6 +65,11 @@ class DinoSampler(widgets.VBox):
     """
 
     def __init__(self, model, known_names=None, seed=0, max_length=50):
+        check_char_model(model, "dino_sampler")
+        check_int("seed", seed, "dino_sampler", minimum=0, maximum=2**31 - 1)
+        check_int("max_length", max_length, "dino_sampler", minimum=1, maximum=10**6)
+        if known_names is not None and (isinstance(known_names, str) or not all(isinstance(n, str) for n in known_names)):
+            raise ConfigError("dino_sampler: known_names must be None or a list of strings")
         super().__init__()
         self.model = model
         self.known_names = None if known_names is None else list(known_names)
@@ -144,6 +150,11 @@ class PoemWriter(widgets.VBox):
     """
 
     def __init__(self, model, prefix="", seed=0, stream_every=8):
+        check_char_model(model, "poem_writer")
+        check_int("seed", seed, "poem_writer", minimum=0, maximum=2**31 - 1)
+        check_int("stream_every", stream_every, "poem_writer", minimum=1)
+        if not isinstance(prefix, str):
+            raise ConfigError(f"poem_writer: prefix must be a string, got {type(prefix).__name__}")
         super().__init__()
         self.model, self.stream_every = model, stream_every
         self.text, self.error = "", None
@@ -204,6 +215,9 @@ class LiveTrainingView(widgets.VBox):
     """
 
     def __init__(self, total_steps, title="Training"):
+        check_int("total_steps", total_steps, "live_training_view", minimum=1)
+        if not isinstance(title, str):
+            raise ConfigError(f"live_training_view: title must be a string, got {type(title).__name__}")
         super().__init__()
         self.total_steps, self.title = total_steps, title
         self.bar = _styled(widgets.IntProgress(value=0, min=0, max=total_steps, description="steps"), "rnnlib-progress")

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from rnnlib.core.gradcheck import check_gradients, numerical_gradient, relative_error, weighted_loss
+from rnnlib.core.gradcheck import check_gradients, norm_relative_error, numerical_gradient, relative_error, weighted_loss
 
 
 def quadratic_problem(seed=0):
@@ -93,3 +93,10 @@ def test_norm_relative_error_ignores_round_off_on_tiny_entries_but_not_real_erro
     assert relative_error(a, a + np.array([0, 0, 1e-10])) > 1e-6
     assert norm_relative_error(a, a * np.array([1, 1.01, 1])) > 1e-3
     assert norm_relative_error(np.zeros(2), np.zeros(2)) == 0.0
+
+
+def test_nan_gradients_never_pass():
+    # norm_relative_error of NaN arrays used to be 0.0, a pass
+    nan = np.full(3, np.nan)
+    assert norm_relative_error(nan, nan) == float("inf")
+    assert relative_error(nan, np.ones(3)) == float("inf")

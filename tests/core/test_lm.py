@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from rnnlib.core import lm
-from rnnlib.errors import ShapeError, VocabularyError
+from rnnlib.errors import ConfigError, ShapeError, VocabularyError
 from rnnlib.core.gradcheck import check_gradients, numerical_gradient, relative_error
 
 V, N_A = 5, 4
@@ -336,7 +336,7 @@ def test_init_parameters_scale():
 
 @pytest.mark.parametrize("vocab, n_a", [(1, 4), (0, 4), (5, 0)])
 def test_init_parameters_bad_sizes(vocab, n_a):
-    with pytest.raises(ShapeError):
+    with pytest.raises(ConfigError):
         lm.init_parameters(vocab, n_a)
 
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from rnnlib.core import lm
-from rnnlib.errors import ShapeError
+from rnnlib.errors import ConfigError, ShapeError
 from rnnlib.core.gradcheck import check_gradients
 
 V, N_A = 6, 4
@@ -98,7 +98,7 @@ def test_dropout_is_off_without_rng_and_scales_to_keep_the_mean():
     rng = np.random.default_rng(0)
     p = lm.init_parameters(V, N_A, seed=1, dtype=np.float64)
     X, Y = batch(rng)
-    with pytest.raises(ShapeError, match="rng"):
+    with pytest.raises(ConfigError, match="rng"):
         lm.forward(p, X, Y, dropout=0.5)
     _, _, cache = lm.forward(p, X, Y, dropout=0.5, rng=np.random.default_rng(1))
     mask = cache.layers[0].dropout_mask
@@ -112,7 +112,7 @@ def test_plain_array_state_is_refused_where_it_cannot_fit():
 
 
 def test_bad_cell_and_bad_waa():
-    with pytest.raises(ShapeError, match="cell must be one of"):
+    with pytest.raises(ConfigError, match="cell must be one of"):
         lm.init_parameters(V, N_A, cell="transformer")
     p = lm.init_parameters(V, N_A)
     p["Waa"] = np.zeros((2 * N_A, N_A))

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from rnnlib.errors import ShapeError
+from rnnlib.errors import ConfigError, ShapeError
 from rnnlib.core.optim import SGD, Adam, clip_by_global_norm, clip_by_value, global_norm
 
 
@@ -34,7 +34,7 @@ def test_clip_by_value_leaves_small_values():
 
 @pytest.mark.parametrize("bad", [0, -1.0, float("nan")])
 def test_clip_by_value_bad_max(bad):
-    with pytest.raises(ShapeError):
+    with pytest.raises(ConfigError):
         clip_by_value(grads_example(), bad)
 
 
@@ -69,7 +69,7 @@ def test_clip_by_global_norm_below_threshold_unchanged():
 
 @pytest.mark.parametrize("bad", [0, -3.0, float("nan")])
 def test_clip_by_global_norm_bad_max(bad):
-    with pytest.raises(ShapeError):
+    with pytest.raises(ConfigError):
         clip_by_global_norm(grads_example(), bad)
 
 
@@ -86,7 +86,7 @@ def test_sgd_step():
 
 
 def test_sgd_missing_gradient():
-    with pytest.raises(KeyError):
+    with pytest.raises(ShapeError, match="'dW'"):
         SGD().step({"W": np.zeros(2)}, {"dX": np.zeros(2)})
 
 
@@ -163,3 +163,20 @@ def test_rmsprop_divides_by_the_running_rms():
     opt.step(p, {"dw": g.copy()})
     v = 0.9 * 0.1 * g * g + 0.1 * g * g
     np.testing.assert_allclose(p["w"], [1.0 - 0.1 / np.sqrt(0.1) - 0.1 * 0.5 / np.sqrt(v[0]), -2.0 + 0.1 / np.sqrt(0.1) + 0.1 * 4.0 / np.sqrt(v[1])])
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(float("nan")), lambda: SGD(-1), lambda: Adam(float("nan")),
+                                  lambda: Adam(0.01, beta1=1.0), lambda: Adam(0.01, eps=-1e-8)])
+def test_bad_optimizer_settings_are_refused(make):
+    # a learning rate of NaN used to fill every parameter with NaN without a word
+    with pytest.raises(ConfigError):
+        make()
+
+
+@pytest.mark.parametrize("opt", [SGD(0.1), Adam(0.1)])
+def test_step_checks_every_gradient_by_name_and_shape(opt):
+    params = {"W": np.ones((2, 2)), "b": np.zeros((2, 1))}
+    with pytest.raises(ShapeError, match="'db'"):
+        opt.step(params, {"dW": np.ones((2, 2))})
+    with pytest.raises(ShapeError, match="dW has shape"):
+        opt.step(params, {"dW": np.ones((2, 3)), "db": np.zeros((2, 1))})

@@ -464,3 +464,10 @@ def test_fast_trainer_on_words_and_held_out_perplexity(tmp_path):
     assert loaded.vocab == vocab
     words = generate_sentence(loaded.parameters, vocab, 0, min_length=2)
     assert set(words) <= {"a", "b", "c"}
+
+
+def test_gradient_check_fails_on_nan():
+    model = RNNNumpy(6, 3, bptt_truncate=None)
+    model.V[0, 0] = np.nan
+    with np.errstate(all="ignore"), pytest.raises(GradientCheckFailed):
+        model.gradient_check(np.array([0, 1]), np.array([1, 2]))

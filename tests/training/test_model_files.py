@@ -289,14 +289,14 @@ def _failing_savez(exc):
     return savez
 
 
-@pytest.mark.parametrize("exc", [OSError("disk full"), KeyboardInterrupt()])
-def test_failed_save_keeps_previous_file(tmp_path, monkeypatch, exc):
+@pytest.mark.parametrize("exc, raised", [(OSError("disk full"), ModelFileError), (KeyboardInterrupt(), KeyboardInterrupt)])
+def test_failed_save_keeps_previous_file(tmp_path, monkeypatch, exc, raised):
     path = save_model(make_model(seed=1), tmp_path / "m.npz")
     before = path.read_bytes()
     import rnnlib.training.model_files
 
     monkeypatch.setattr(rnnlib.training.model_files.np, "savez", _failing_savez(exc))
-    with pytest.raises(type(exc)):
+    with pytest.raises(raised):
         save_model(make_model(seed=2), path)
     monkeypatch.undo()
     assert path.read_bytes() == before
@@ -308,7 +308,7 @@ def test_failed_save_to_new_path_leaves_nothing(tmp_path, monkeypatch):
     import rnnlib.training.model_files
 
     monkeypatch.setattr(rnnlib.training.model_files.np, "savez", _failing_savez(OSError("disk full")))
-    with pytest.raises(OSError):
+    with pytest.raises(ModelFileError, match="disk full"):
         save_model(make_model(), tmp_path / "m.npz")
     assert list(tmp_path.iterdir()) == []
 
@@ -322,7 +322,7 @@ def test_failed_rename_keeps_previous_file(tmp_path, monkeypatch):
         raise OSError("rename failed")
 
     monkeypatch.setattr(rnnlib.training.model_files.os, "replace", replace)
-    with pytest.raises(OSError, match="rename failed"):
+    with pytest.raises(ModelFileError, match="rename failed"):
         save_model(make_model(seed=2), path)
     monkeypatch.undo()
     assert path.read_bytes() == before
@@ -358,7 +358,9 @@ def test_round_trip_of_gated_and_stacked_models(tmp_path, cell, layers):
 def test_a_stacked_model_missing_its_second_layer_bias_is_refused(tmp_path):
     params = lm.init_parameters(len(VOCAB), N_A, cell="lstm", layers=2)
     del params["b2"]
-    path = save_model(CharModel(params, VOCAB), tmp_path / "m.npz")
+    with pytest.raises(ModelFileError, match="b2"):  # refused at save time too
+        save_model(CharModel(params, VOCAB), tmp_path / "m.npz")
+    path = _write_unchecked(params, tmp_path / "m.npz")
     with pytest.raises(ModelFileError, match="b2"):
         load_model(path)
 
@@ -366,6 +368,113 @@ def test_a_stacked_model_missing_its_second_layer_bias_is_refused(tmp_path):
 def test_unexpected_extra_parameter_is_refused(tmp_path):
     params = lm.init_parameters(len(VOCAB), N_A)
     params["Wextra"] = np.zeros((2, 2), np.float32)
-    path = save_model(CharModel(params, VOCAB), tmp_path / "m.npz")
+    with pytest.raises(ModelFileError, match="Wextra"):
+        save_model(CharModel(params, VOCAB), tmp_path / "m.npz")
+    path = _write_unchecked(params, tmp_path / "m.npz")
     with pytest.raises(ModelFileError, match="Wextra"):
         load_model(path)
+
+
+def _write_unchecked(params, path, vocab=VOCAB):
+    """A model file as save_model writes it, without save_model's checks (to test load_model's)."""
+    import json
+
+    meta = {"format": "rnnlib-model", "version": 1, "chars": vocab.chars, "config": {}}
+    np.savez(path, meta=np.array(json.dumps(meta)), **{f"param/{k}": v for k, v in params.items()})
+    return path
+
+
+@pytest.mark.parametrize("spoil", [lambda p: p["Wax"].__setitem__((0, 0), np.nan),
+                                   lambda p: p.__setitem__("Wax", p["Wax"].astype(np.int64)),
+                                   lambda p: p.__setitem__("Wax", p["Wax"].astype(object))])
+def test_save_refuses_what_load_would_refuse(tmp_path, spoil):
+    params = lm.init_parameters(len(VOCAB), N_A)
+    spoil(params)
+    with pytest.raises(ModelFileError):
+        save_model(CharModel(params, VOCAB), tmp_path / "m.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_to_a_folder_is_refused(tmp_path):
+    (tmp_path / "x.npz").mkdir()
+    with pytest.raises(ModelFileError, match="folder"):
+        save_model(make_model(), tmp_path / "x.npz")
+
+
+@pytest.mark.parametrize("bad", [None, 3, ""])
+def test_load_model_of_no_path(bad):
+    with pytest.raises(ModelFileError):
+        load_model(bad)
+
+
+def test_header_claiming_huge_array_is_refused_before_reading(tmp_path):
+    import zipfile
+
+    path = save_model(make_model(), tmp_path / "m.npz")
+    header = np.lib.format.header_data_from_array_1_0(np.zeros(1, np.float32))
+    header["shape"] = (10**12,)
+    import io
+
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, header)
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("param/Wbig.npy", buffer.getvalue() + b"\0" * 16)
+    with pytest.raises(ModelFileError, match="cannot hold"):
+        load_model(path)
+
+
+def test_zip_bomb_is_refused_from_the_directory(tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.npz"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("meta.npy", b"\0" * (900 * 2**20))  # 900 MB of zeros, ~1 MB compressed
+    with pytest.raises(ModelFileError, match="unpack"):
+        load_model(path)
+
+
+def test_encrypted_member_and_deep_json_are_model_file_errors(tmp_path):
+    import json
+    import zipfile
+
+    path = save_model(make_model(), tmp_path / "m.npz")
+    raw = bytearray(path.read_bytes())
+    # set the encryption bit in every central-directory entry (signature PK\1\2, flags at +8)
+    i = raw.find(b"PK\x01\x02")
+    while i >= 0:
+        raw[i + 8] |= 1
+        i = raw.find(b"PK\x01\x02", i + 1)
+    (tmp_path / "enc.npz").write_bytes(bytes(raw))
+    with pytest.raises(ModelFileError, match="encrypted"):
+        load_model(tmp_path / "enc.npz")
+    deep = "[" * 100000 + "]" * 100000
+    np.savez(tmp_path / "deep.npz", meta=np.array(deep))
+    with pytest.raises(ModelFileError, match="JSON"):
+        load_model(tmp_path / "deep.npz")
+
+
+def test_stale_temporary_of_a_killed_writer_is_removed(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+
+    target = tmp_path / "m.npz"
+    script = textwrap.dedent(f"""
+        import time, numpy as np
+        import rnnlib.training.model_files as mf
+        from rnnlib.core import lm
+        from rnnlib.data.chars import CharVocab
+        from rnnlib.training.language_model import CharModel
+        def slow(f, **arrays):
+            f.write(b"partial"); f.flush(); print("writing", flush=True); time.sleep(60)
+        mf.np.savez = slow
+        v = CharVocab("ab\\n")
+        mf.save_model(CharModel(lm.init_parameters(3, 2), v), {str(target)!r})
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "writing"
+    child.kill()
+    child.wait()
+    assert len(list(tmp_path.glob(".m.*.npz.tmp"))) == 1  # what a killed writer leaves
+    save_model(make_model(), target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]

@@ -263,3 +263,25 @@ def test_gated_and_stacked_models_sample_greedily_like_a_step_by_step_decode(cel
             break
         out, ids = out + vocab.chars[i], np.array([i])
     assert names == [out] * 3
+
+
+def _word_model():
+    from rnnlib import RNNNumpy, WordVocab
+
+    vocab = WordVocab.from_text("The cat sat. The dog ran.")
+    return RNNNumpy(len(vocab), 4).to_language_model(vocab)
+
+
+def test_a_word_model_is_refused_by_name_not_with_an_attribute_error():
+    from rnnlib import generate_output
+    from rnnlib.errors import VocabularyError
+
+    for fn in (lambda m: sample_names(m), lambda m: next_char_distribution(m), lambda m: generate_output(model=m)):
+        with pytest.raises(VocabularyError, match="word-level"):
+            fn(_word_model())
+
+
+@pytest.mark.parametrize("kwargs", [{"temperature": 0}, {"temperature": -1}, {"top_k": -1}, {"top_k": 99}])
+def test_probabilities_checks_its_options(kwargs):
+    with pytest.raises(SamplingError):
+        probabilities(np.zeros((5, 2)), **kwargs)

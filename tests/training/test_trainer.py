@@ -10,7 +10,7 @@ import pytest
 
 import rnnlib.training.trainer
 from rnnlib.core import lm
-from rnnlib.errors import CorpusError, TrainingDiverged, VocabularyError
+from rnnlib.errors import ConfigError, CorpusError, TrainingDiverged, VocabularyError
 from rnnlib.training.model_files import load_model
 from rnnlib.training.language_model import CharModel
 from rnnlib.data.chars import CharVocab, names_to_batch
@@ -308,14 +308,14 @@ def test_training_diverged_is_a_runtime_error():
 )
 def test_bad_setting_is_named(setting, value):
     config = small(**{setting: value})
-    with pytest.raises(CorpusError, match=setting):
+    with pytest.raises(ConfigError, match=setting):
         config.check()
-    with pytest.raises(CorpusError, match=setting):
+    with pytest.raises(ConfigError, match=setting):
         run(config)
 
 
 def test_all_bad_settings_are_listed():
-    with pytest.raises(CorpusError) as info:
+    with pytest.raises(ConfigError) as info:
         TrainConfig(hidden_size=0, optimizer="rmsprop").check()
     assert "hidden_size" in str(info.value) and "optimizer" in str(info.value)
 
@@ -375,7 +375,7 @@ def test_checkpoint_records_the_cell_type(tmp_path):
 @pytest.mark.parametrize("setting,value", [("cell", "transformer"), ("layers", 0), ("dropout", 1.0),
                                            ("dropout", -0.1), ("seq_length", 0)])
 def test_bad_architecture_settings(setting, value):
-    with pytest.raises(CorpusError, match=setting):
+    with pytest.raises(ConfigError, match=setting):
         small(**{setting: value}).check()
 
 
@@ -448,3 +448,42 @@ def test_stream_training_can_continue_from_given_parameters_without_changing_the
     with pytest.raises(CorpusError, match="vocabulary"):
         rnnlib.training.trainer.train_stream(ids[:1500], ids[1500:], CharVocab("ab"), config, progress=False,
                                   initial_parameters=start)
+
+
+# ----------------------------------------------------------------------------------------------
+# Issue 9 section 4: settings of the wrong type, keep-best and divergence told truthfully
+
+
+def test_integral_floats_are_accepted_as_whole_numbers():
+    config = small(steps=1e4, hidden_size=50.0)
+    config.check()
+    assert config.steps == 10000 and isinstance(config.steps, int) and config.hidden_size == 50
+
+
+@pytest.mark.parametrize("setting, value", [("steps", None), ("hidden_size", "50"), ("batch_size", 2.5),
+                                            ("dropout", float("nan")), ("learning_rate", None), ("seed", True),
+                                            ("cell", None), ("hidden_size", 100000)])
+def test_wrong_types_and_huge_sizes_are_refused_before_training(setting, value):
+    with pytest.raises(ConfigError, match=setting):
+        small(**{setting: value}).check()
+
+
+def test_nan_validation_loss_is_divergence_not_a_missing_validation_set(tmp_path):
+    ckpt = tmp_path / "x.npz"
+    with np.errstate(all="ignore"), pytest.raises(TrainingDiverged) as info:
+        run(small(steps=1, learning_rate=1e38, clip="none", optimizer="sgd"), checkpoint=ckpt)
+    assert "validation loss" in str(info.value)
+    assert not ckpt.exists() and "nothing was written" in str(info.value)
+
+
+def test_divergence_says_an_older_checkpoint_is_not_this_runs(tmp_path):
+    ckpt = tmp_path / "x.npz"
+    ckpt.write_bytes(b"from another run")
+    with np.errstate(all="ignore"), pytest.raises(TrainingDiverged, match="earlier run"):
+        run(small(steps=1, learning_rate=1e38, clip="none", optimizer="sgd"), checkpoint=ckpt)
+    assert ckpt.read_bytes() == b"from another run"
+
+
+def test_without_validation_the_last_model_is_kept():
+    model, history = run(small(steps=20, eval_every=10), val_names=[])
+    assert history.best_step == 20 and math.isnan(history.best_val_loss)

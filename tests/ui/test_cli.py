@@ -322,3 +322,29 @@ def test_no_validation_says_so(tmp_path, capsys):
                            "--hidden", "4", "--seq-length", "8", "--batch-size", "2", "--out", str(tmp_path / "m.npz"),
                            "--quiet"], capsys)
     assert status == 0 and "nothing was held out" in out and "nan" not in out
+
+
+def test_out_naming_a_folder_is_refused_before_training(tmp_path, capsys):
+    (tmp_path / "x.npz").mkdir()
+    assert main(["train", "dinos", "--out", str(tmp_path / "x.npz"), "--steps", "1", "--quiet"]) == 2
+    assert "folder" in capsys.readouterr().err
+
+
+def test_huge_sizes_are_refused_before_training(tmp_path, capsys):
+    assert main(["train", "nonexistent-but-irrelevant", "--hidden", "100000", "--out", str(tmp_path / "m.npz")]) == 2
+    assert "hidden_size" in capsys.readouterr().err
+
+
+def test_a_missing_file_is_not_called_an_unknown_dataset(tmp_path, capsys):
+    assert main(["train", str(tmp_path / "names.txt"), "--out", str(tmp_path / "m.npz")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_a_byte_order_mark_is_not_a_character(tmp_path):
+    corpus = tmp_path / "names.txt"
+    corpus.write_text("\ufeffabc\nbca\ncab\nacb\n", encoding="utf-8")
+    out = tmp_path / "m.npz"
+    assert main(["train", str(corpus), "--steps", "2", "--eval-every", "1", "--quiet", "--out", str(out)]) == 0
+    from rnnlib import load_model
+
+    assert "\ufeff" not in load_model(out).vocab.chars

@@ -198,3 +198,15 @@ def test_render_bars_escapes_labels():
 
     out = render_bars([("<b>x</b>", 0.5)])
     assert "&lt;b&gt;" in out and "50.0%" in out
+
+
+def test_widgets_refuse_a_word_model_up_front():
+    from rnnlib import RNNNumpy, WordVocab
+    from rnnlib.errors import VocabularyError
+    from rnnlib.ui import dino_sampler, poem_writer
+
+    vocab = WordVocab.from_text("The cat sat. The dog ran.")
+    model = RNNNumpy(len(vocab), 4).to_language_model(vocab)
+    for make in (dino_sampler, poem_writer):
+        with pytest.raises(VocabularyError, match="word-level"):
+            make(model)
