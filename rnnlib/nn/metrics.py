@@ -6,7 +6,7 @@ output, only real positions count.
 """
 import numpy as np
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ShapeError
 
 
 def _mean(hits, mask):
@@ -37,3 +37,45 @@ def get(metrics, loss_name):
         else:
             raise ConfigError(f"compile: unknown metric {m!r}; rnnlib.nn knows 'accuracy'")
     return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Held-out reports for classifiers: the confusion matrix and what is read off it
+
+
+def confusion_matrix(y_true, y_pred, n_classes):
+    """counts[i, j]: how many examples of class i were predicted as class j (both 1-D int label arrays)."""
+    y_true, y_pred = _labels(y_true, n_classes, "y_true"), _labels(y_pred, n_classes, "y_pred")
+    if y_true.shape != y_pred.shape:
+        raise ShapeError(f"confusion_matrix: {y_true.shape[0]} true labels but {y_pred.shape[0]} predictions")
+    counts = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(counts, (y_true, y_pred), 1)
+    return counts
+
+
+def per_class_recall(counts):
+    """For each class, the share of its examples predicted right (its accuracy); NaN for a class with none."""
+    counts = np.asarray(counts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.diag(counts) / counts.sum(axis=1)
+
+
+def macro_f1(counts):
+    """The unweighted mean over classes of F1 = 2 precision recall / (precision + recall), from a confusion
+    matrix; a class never predicted and never present is left out, one with no hits counts as 0."""
+    counts = np.asarray(counts, dtype=np.float64)
+    hits, actual, predicted = np.diag(counts), counts.sum(axis=1), counts.sum(axis=0)
+    present = (actual + predicted) > 0
+    f1 = np.zeros_like(hits)
+    nonzero = hits > 0
+    f1[nonzero] = 2 * hits[nonzero] / (actual[nonzero] + predicted[nonzero])  # = 2PR / (P + R)
+    return float(f1[present].mean())
+
+
+def _labels(y, n_classes, name):
+    y = np.asarray(y)
+    if y.ndim != 1 or (y.size and not np.issubdtype(y.dtype, np.integer)):
+        raise ShapeError(f"{name} must be a 1-D array of integer class labels, got shape {y.shape} dtype {y.dtype}")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ShapeError(f"{name} has labels outside 0..{n_classes - 1}")
+    return y

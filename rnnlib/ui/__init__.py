@@ -8,6 +8,7 @@ from .plots import (
     moving_average,
     plot_cell_comparison,
     plot_clipping,
+    plot_confusion_matrix,
     plot_distributions,
     plot_gradient_norms,
     plot_history,
@@ -34,7 +35,7 @@ __all__ = [
     "dino_sampler", "poem_writer", "live_training_view", "language_guesser", "DinoSampler", "PoemWriter",
     "LiveTrainingView", "LanguageGuesser", "render_names", "render_message", "render_poem", "render_bars",
     "plot_history", "plot_clipping", "plot_distributions", "plot_gradient_norms", "plot_lstm_gates",
-    "plot_cell_comparison", "plot_word_map", "moving_average", "plot_piano_roll",
+    "plot_cell_comparison", "plot_confusion_matrix", "plot_word_map", "moving_average", "plot_piano_roll",
     "synthesize", "render_notes", "render_song", "wav_bytes", "write_wav", "audio_player",
     "clipping_experiment", "gradient_norms_through_time", "lstm_gate_activations", "compare_cells",
 ]

@@ -183,3 +183,25 @@ def plot_piano_roll(notes, chords=(), *, title="Piano roll", beats_per_measure=4
     if caller_ax is None:
         plt.close(fig)
     return fig
+
+
+def plot_confusion_matrix(counts, labels, title="Held-out confusion matrix", normalize=True):
+    """A heat map of a confusion matrix (rows: true class, columns: predicted), each row divided by its
+    total when ``normalize`` (so a row shows where that class's examples went), the counts written in."""
+    counts = np.asarray(counts)
+    shown = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1) if normalize else counts
+    size = 0.42 * len(labels) + 2.5
+    fig, ax = plt.subplots(figsize=(size + 1.2, size))
+    image = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else None)
+    ax.set_xticks(np.arange(len(labels)), labels, rotation=90, fontsize=8)
+    ax.set_yticks(np.arange(len(labels)), labels, fontsize=8)
+    ax.set(xlabel="predicted", ylabel="true", title=title)
+    for i in range(counts.shape[0]):
+        for j in range(counts.shape[1]):
+            if counts[i, j]:
+                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=6,
+                        color="white" if shown[i, j] > 0.5 * shown.max() else "black")
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the row" if normalize else "count")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

@@ -170,7 +170,56 @@ def drive_poem_writer(page, box):
     expect(box.locator(".rnnlib-generate")).to_be_enabled()
 
 
+_BAR_LABELS_JS = "(el) => [...el.querySelectorAll('.rnnlib-bar-label')].map(e => e.innerText.trim())"
+
+
+def shown_languages(box) -> list[str]:
+    return box.locator(".rnnlib-language-bars").evaluate(_BAR_LABELS_JS)
+
+
+def wait_languages(page, box, what: str, condition_js: str):
+    """Wait until ``condition_js(labels)`` holds for the bars' labels (best first)."""
+    predicate = f"(el) => {{ const labels = ({_BAR_LABELS_JS})(el); return ({condition_js}); }}"
+    try:
+        page.wait_for_function(predicate, arg=box.locator(".rnnlib-language-bars").element_handle(),
+                               timeout=UPDATE_TIMEOUT_MS, polling="raf")
+    except PlaywrightTimeout:
+        raise AssertionError(f"language guesser: expected {what} within {UPDATE_TIMEOUT_MS / 1000:.0f} s; "
+                             f"bars shown: {shown_languages(box)}; text: "
+                             f"{box.locator('.rnnlib-language-bars').inner_text()[:200]!r}") from None
+
+
+def drive_language_guesser(page, box):
+    """rnnlib.ui.language_guesser: typing a surname redraws the bars (Japanese first for a Japanese
+    name, German for a German one), the top-k slider sets how many bars, an unreadable character shows a
+    message and deleting it recovers."""
+    wait_languages(page, box, "five bars with Japanese first for the starting 'Nakamura'",
+                   "labels.length === 5 && labels[0] === 'Japanese'")
+    name = box.locator(".rnnlib-surname input")
+    name.click(click_count=3)
+    page.keyboard.press("Backspace")
+    expect(box.locator(".rnnlib-language-bars .rnnlib-error")).to_contain_text("Type a surname",
+                                                                                 timeout=UPDATE_TIMEOUT_MS)
+    page.keyboard.type("Schmidt", delay=30)
+    expect(name).to_have_value("Schmidt")
+    wait_languages(page, box, "German first for 'Schmidt'", "labels.length === 5 && labels[0] === 'German'")
+    press_on(page, box.locator(".rnnlib-top-classes .noUi-handle"), "ArrowLeft", 2)
+    expect(box.locator(".rnnlib-top-classes .widget-readout")).to_have_text("3", timeout=UPDATE_TIMEOUT_MS)
+    wait_languages(page, box, "three bars after moving 'Show top' to 3",
+                   "labels.length === 3 && labels[0] === 'German'")
+    name.click()
+    page.keyboard.press("End")
+    page.keyboard.type("7")
+    expect(box.locator(".rnnlib-language-bars .rnnlib-error")).to_contain_text("no training surname",
+                                                                                 timeout=UPDATE_TIMEOUT_MS)
+    expect(box.locator(".rnnlib-bar-row")).to_have_count(0)
+    page.keyboard.press("Backspace")
+    wait_languages(page, box, "the bars back after deleting the digit",
+                   "labels.length === 3 && labels[0] === 'German'")
+
+
 DRIVERS = {
+    "rnnlib-language-guesser": drive_language_guesser,
     "rnnlib-dino-sampler": drive_dino_sampler,
     "rnnlib-live-training": drive_live_training,
     "rnnlib-poem-writer": drive_poem_writer,

@@ -210,3 +210,16 @@ def test_piano_roll_figure():
     assert len(fig.axes[0].collections) == 5  # three chord tones, two notes
     empty = plot_piano_roll([])
     assert empty.axes[0].texts[0].get_text() == "no notes"
+
+
+def test_confusion_matrix_figure_normalises_rows_and_writes_counts():
+    from rnnlib.ui.plots import plot_confusion_matrix
+
+    counts = np.array([[8, 2], [1, 9]])
+    fig = plot_confusion_matrix(counts, ["a", "b"])
+    ax = fig.axes[0]
+    np.testing.assert_allclose(ax.images[0].get_array(), [[0.8, 0.2], [0.1, 0.9]])
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "2", "8", "9"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+    raw = plot_confusion_matrix(counts, ["a", "b"], normalize=False)
+    np.testing.assert_array_equal(raw.axes[0].images[0].get_array(), counts)
