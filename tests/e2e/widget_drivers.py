@@ -185,7 +185,8 @@ def wait_playable_audio(page, box, what: str, previous_src=None):
             "([el, old]) => el.src.startsWith('data:audio/wav;base64,') && el.src !== old",
             arg=[audio.element_handle(), previous_src], timeout=UPDATE_TIMEOUT_MS, polling="raf")
         page.wait_for_function(
-            "(el) => { if (el.readyState === 0) el.load(); return el.readyState >= 1 && el.duration > 0.5; }",
+            "(el) => { if (el.readyState === 0 && el.__rnnlibLoading !== el.src) { el.__rnnlibLoading = el.src; el.load(); }"
+            " return el.readyState >= 1 && el.duration > 0.5; }",
             arg=audio.element_handle(), timeout=UPDATE_TIMEOUT_MS, polling=200)
     except PlaywrightTimeout:
         raise AssertionError(f"jazz improviser: expected {what} within {UPDATE_TIMEOUT_MS / 1000:.0f} s; "
