@@ -9,12 +9,14 @@
 Constructor names and defaults are Keras 3's, so a Keras cell ports by changing the import, and
 ``count_params()`` gives exactly Keras's parameter counts.  The recurrent layers run
 ``rnnlib.core.layers`` (there is no second RNN implementation); weights import from and export to
-Keras's layout with ``get_weights`` / ``set_weights``.  This layer of the package imports only
+Keras's layout with ``get_weights`` / ``set_weights``.  ``UnrolledCellModel`` is the hand-wired
+model of the jazz assignment: one shared cell and head called at every step, a list of outputs.  This layer of the package imports only
 ``rnnlib.core`` (and ``rnnlib.errors``).
 """
 from . import losses, optimizers
 from .layers import GRU, LSTM, Bidirectional, Dense, Dropout, Embedding, Layer, RepeatVector, Reshape, SimpleRNN
 from .model import History, Input, Sequential
+from .unrolled import UnrolledCellModel
 
-__all__ = ["Sequential", "Input", "History", "Layer", "Embedding", "SimpleRNN", "GRU", "LSTM", "Bidirectional",
+__all__ = ["Sequential", "UnrolledCellModel", "Input", "History", "Layer", "Embedding", "SimpleRNN", "GRU", "LSTM", "Bidirectional",
            "Dense", "Dropout", "Reshape", "RepeatVector", "losses", "optimizers"]

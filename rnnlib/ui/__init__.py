@@ -4,6 +4,8 @@
 """
 from .audio import audio_player, render_notes, render_song, synthesize, wav_bytes, write_wav
 from .experiments import clipping_experiment, compare_cells, gradient_norms_through_time, lstm_gate_activations
+from .jazz import Improvisation, improvise, solo_piano_roll, solo_samples
+from .jazz_widget import JazzImproviser, jazz_improviser
 from .plots import (
     moving_average,
     plot_cell_comparison,
@@ -37,5 +39,6 @@ __all__ = [
     "plot_history", "plot_clipping", "plot_distributions", "plot_gradient_norms", "plot_lstm_gates",
     "plot_cell_comparison", "plot_confusion_matrix", "plot_word_map", "moving_average", "plot_piano_roll",
     "synthesize", "render_notes", "render_song", "wav_bytes", "write_wav", "audio_player",
+    "improvise", "Improvisation", "solo_samples", "solo_piano_roll", "jazz_improviser", "JazzImproviser",
     "clipping_experiment", "gradient_norms_through_time", "lstm_gate_activations", "compare_cells",
 ]

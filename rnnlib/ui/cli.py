@@ -3,6 +3,7 @@
     python -m rnnlib train dinos                 # train a character RNN on the dinosaur names
     python -m rnnlib sample -n 10 --prefix tyr   # sample names from the trained model
     python -m rnnlib generate --prefix "Forsooth this maketh no sense"   # complete a line (Shakespeare)
+    python -m rnnlib jazz train song.mid --part 5   # learn a MIDI track (see rnnlib/ui/cli_jazz.py)
 
 ``train`` takes a corpus name (see ``python -m rnnlib train --help``) or a path to a text file
 with one name per line.  Errors in the input print one line and exit with status 2.
@@ -205,6 +206,10 @@ def build_parser():
     g.add_argument("--top-k", type=int, default=None)
     g.add_argument("--seed", type=int, default=None, help="fix for repeatable text")
     g.set_defaults(func=cmd_generate)
+
+    # --- jazz (issue 10): its own module, so this file only gains these two lines ---------------
+    from .cli_jazz import add_jazz_commands
+    add_jazz_commands(sub)
     return parser
 
 

@@ -21,6 +21,7 @@ from lab_harness import NOTEBOOKS, SCREENSHOTS, code_cell_count, widget_outputs
 WIDGET_NOTEBOOKS = {
     "03_sampling.ipynb": {"rnnlib-dino-sampler": 1},
     "08_writing_like_shakespeare.ipynb": {"rnnlib-live-training": 1, "rnnlib-poem-writer": 1},
+    "10_jazz_improvisation.ipynb": {"rnnlib-jazz-improviser": 1},
 }
 
 VIEWPORT = {"width": 1280, "height": 1400}

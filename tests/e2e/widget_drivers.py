@@ -218,9 +218,71 @@ def drive_language_guesser(page, box):
                    "labels.length === 3 && labels[0] === 'German'")
 
 
+def _audio_src(box):
+    audio = box.locator(".rnnlib-jazz-audio audio")
+    return audio.get_attribute("src") if audio.count() else None
+
+
+def wait_playable_audio(page, box, what: str, previous_src=None):
+    """Wait for an <audio> whose src is a WAV data URL different from ``previous_src`` and that the
+    browser has decoded far enough to know its duration (so it is playable)."""
+    audio = box.locator(".rnnlib-jazz-audio audio")
+    try:
+        expect(audio).to_have_count(1, timeout=UPDATE_TIMEOUT_MS)
+        page.wait_for_function(
+            "([el, old]) => el.src.startsWith('data:audio/wav;base64,') && el.src !== old",
+            arg=[audio.element_handle(), previous_src], timeout=UPDATE_TIMEOUT_MS, polling="raf")
+        page.wait_for_function(
+            "(el) => { if (el.readyState === 0 && el.__rnnlibLoading !== el.src) { el.__rnnlibLoading = el.src; el.load(); }"
+            " return el.readyState >= 1 && el.duration > 0.5; }",
+            arg=audio.element_handle(), timeout=UPDATE_TIMEOUT_MS, polling=200)
+    except PlaywrightTimeout:
+        raise AssertionError(f"jazz improviser: expected {what} within {UPDATE_TIMEOUT_MS / 1000:.0f} s; "
+                             f"message: {box.locator('.rnnlib-jazz-message').inner_text()[:200]!r}") from None
+    return audio.get_attribute("src")
+
+
+def _roll_src(page, box):
+    image = box.locator("img.rnnlib-jazz-roll")
+    page.wait_for_function("(img) => img.naturalWidth > 100", arg=image.element_handle(), timeout=UPDATE_TIMEOUT_MS)
+    return image.get_attribute("src")
+
+
+def drive_jazz_improviser(page, box):
+    """rnnlib.ui.jazz_improviser: moving the temperature re-improvises (a new playable <audio> src and
+    a new piano-roll image); a length of 0 shows a message; a good length brings the music back."""
+    readout = box.locator(".rnnlib-jazz-temperature .widget-readout")
+    src = wait_playable_audio(page, box, "a playable solo on display")
+    roll = _roll_src(page, box)
+    expect(box.locator(".rnnlib-error")).to_have_count(0)
+    before = readout.inner_text()
+
+    press_on(page, box.locator(".rnnlib-jazz-temperature .noUi-handle"), "ArrowRight", 3)
+    expect(readout).not_to_have_text(before, timeout=UPDATE_TIMEOUT_MS)
+    src = wait_playable_audio(page, box, "a new playable solo after moving the temperature", src)
+    page.wait_for_function("([img, old]) => img.src !== old && img.naturalWidth > 100",
+                           arg=[box.locator("img.rnnlib-jazz-roll").element_handle(), roll], timeout=UPDATE_TIMEOUT_MS)
+
+    # A bad setting: 0 tokens per chord set gives a message and no player.
+    length = box.locator(".rnnlib-jazz-length input")
+    length.click(click_count=3)
+    page.keyboard.type("0")
+    page.keyboard.press("Enter")
+    expect(box.locator(".rnnlib-jazz-message .rnnlib-error")).to_contain_text("at least 1", timeout=UPDATE_TIMEOUT_MS)
+    expect(box.locator(".rnnlib-jazz-audio audio")).to_have_count(0, timeout=UPDATE_TIMEOUT_MS)
+
+    # Back to a good length: the music returns.
+    length.click(click_count=3)
+    page.keyboard.type("12")
+    page.keyboard.press("Enter")
+    wait_playable_audio(page, box, "the solo back after a good length", src)
+    expect(box.locator(".rnnlib-error")).to_have_count(0)
+
+
 DRIVERS = {
     "rnnlib-language-guesser": drive_language_guesser,
     "rnnlib-dino-sampler": drive_dino_sampler,
     "rnnlib-live-training": drive_live_training,
     "rnnlib-poem-writer": drive_poem_writer,
+    "rnnlib-jazz-improviser": drive_jazz_improviser,
 }
