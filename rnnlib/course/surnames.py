@@ -9,8 +9,8 @@ which of 20 languages it comes from.  The model is the notes' recipe on ``rnnlib
 with a character-level ``Tokenizer`` (lowercased) and post-padding to ``MAXLEN`` characters, so the masked
 GRU reads only the real letters and the backward direction starts at each name's last one.
 
-The data split keeps every repeated surname on one side (``rnnlib.split_labelled``): 1,400 names occur more
-than once, some under several languages, and a validation name seen in training would flatter the score.
+The data split keeps every repeated surname on one side (``rnnlib.split_labelled``): 699 surnames occur more
+than once, 579 of them under several languages, and a validation name seen in training would flatter the score.
 ``benchmarks/names_by_language.py`` trains the shipped model (``data/models/surnames_bigru.npz``) and
 reports its held-out accuracy and macro-F1 against the majority-class baseline.
 """

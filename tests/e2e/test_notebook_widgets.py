@@ -22,6 +22,7 @@ WIDGET_NOTEBOOKS = {
     "03_sampling.ipynb": {"rnnlib-dino-sampler": 1},
     "08_writing_like_shakespeare.ipynb": {"rnnlib-live-training": 1, "rnnlib-poem-writer": 1},
     "10_jazz_improvisation.ipynb": {"rnnlib-jazz-improviser": 1},
+    "12_names_by_language.ipynb": {"rnnlib-language-guesser": 1},
 }
 
 VIEWPORT = {"width": 1280, "height": 1400}
