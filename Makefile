@@ -38,7 +38,8 @@ lab: venv
 
 # The nbval step is skipped while notebooks/ holds no notebook (pytest would exit 5: nothing collected).
 test: venv
-	$(BIN)/python -m pytest tests --ignore=tests/e2e
+	# one BLAS thread: the tests' products are small, and two threads on two busy cores only thrash
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest tests --ignore=tests/e2e
 	$(BIN)/python -m pytest tests/e2e
 	@if [ -n "$$(find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null | head -n 1)" ]; then \
 		echo "$(BIN)/python -m pytest --nbval notebooks --nbval-cell-timeout=300 --nbval-sanitize-with notebooks/sanitize.cfg"; \

@@ -225,21 +225,25 @@ def _audio_src(box):
 
 def wait_playable_audio(page, box, what: str, previous_src=None):
     """Wait for an <audio> whose src is a WAV data URL different from ``previous_src`` and that the
-    browser has decoded far enough to know its duration (so it is playable)."""
-    audio = box.locator(".rnnlib-jazz-audio audio")
+    browser has decoded far enough to know its duration (so it is playable).
+
+    The widget replaces its HTML (and so the <audio> element) on every change, so each poll looks the
+    element up again from the widget's box rather than holding on to one element."""
+    find = "(box) => box.querySelector('.rnnlib-jazz-audio audio')"
     try:
-        expect(audio).to_have_count(1, timeout=UPDATE_TIMEOUT_MS)
         page.wait_for_function(
-            "([el, old]) => el.src.startsWith('data:audio/wav;base64,') && el.src !== old",
-            arg=[audio.element_handle(), previous_src], timeout=UPDATE_TIMEOUT_MS, polling="raf")
+            f"([box, old]) => {{ const el = ({find})(box); "
+            "return el !== null && el.src.startsWith('data:audio/wav;base64,') && el.src !== old; }",
+            arg=[box.element_handle(), previous_src], timeout=UPDATE_TIMEOUT_MS, polling="raf")
         page.wait_for_function(
-            "(el) => { if (el.readyState === 0 && el.__rnnlibLoading !== el.src) { el.__rnnlibLoading = el.src; el.load(); }"
+            f"(box) => {{ const el = ({find})(box); if (el === null) return false;"
+            " if (el.readyState === 0 && el.__rnnlibLoading !== el.src) { el.__rnnlibLoading = el.src; el.load(); }"
             " return el.readyState >= 1 && el.duration > 0.5; }",
-            arg=audio.element_handle(), timeout=UPDATE_TIMEOUT_MS, polling=200)
+            arg=box.element_handle(), timeout=UPDATE_TIMEOUT_MS, polling=200)
     except PlaywrightTimeout:
         raise AssertionError(f"jazz improviser: expected {what} within {UPDATE_TIMEOUT_MS / 1000:.0f} s; "
                              f"message: {box.locator('.rnnlib-jazz-message').inner_text()[:200]!r}") from None
-    return audio.get_attribute("src")
+    return box.locator(".rnnlib-jazz-audio audio").get_attribute("src")
 
 
 def _roll_src(page, box):
@@ -260,8 +264,9 @@ def drive_jazz_improviser(page, box):
     press_on(page, box.locator(".rnnlib-jazz-temperature .noUi-handle"), "ArrowRight", 3)
     expect(readout).not_to_have_text(before, timeout=UPDATE_TIMEOUT_MS)
     src = wait_playable_audio(page, box, "a new playable solo after moving the temperature", src)
-    page.wait_for_function("([img, old]) => img.src !== old && img.naturalWidth > 100",
-                           arg=[box.locator("img.rnnlib-jazz-roll").element_handle(), roll], timeout=UPDATE_TIMEOUT_MS)
+    page.wait_for_function("([box, old]) => { const img = box.querySelector('img.rnnlib-jazz-roll');"
+                           " return img !== null && img.src !== old && img.naturalWidth > 100; }",
+                           arg=[box.element_handle(), roll], timeout=UPDATE_TIMEOUT_MS)
 
     # A bad setting: 0 tokens per chord set gives a message and no player.
     length = box.locator(".rnnlib-jazz-length input")
