@@ -46,7 +46,7 @@ from ..data import jazz_grammar
 from ..data.jazz_grammar import ChordEvent, decode_measure, load_jazz_corpus, parse_token, training_windows
 from ..data.midi import Note, Part, beats_to_ticks, write_midi
 from ..data.preprocessing import to_categorical
-from ..errors import ConfigError, ShapeError, VocabularyError
+from ..errors import ConfigError, VocabularyError
 from ..nn import LSTM, Dense, Reshape, UnrolledCellModel
 from ..nn.layers.base import Layer
 from ..nn.optimizers import Adam

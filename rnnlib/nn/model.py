@@ -236,12 +236,7 @@ class Sequential:
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
         """optimizer: "adam", "sgd", "rmsprop" or an ``rnnlib.nn.optimizers`` object; loss: one of
         ``rnnlib.nn.losses.LOSSES``; metrics: None or ["accuracy"]."""
-        if loss is None:
-            raise ConfigError("compile: give a loss, e.g. loss='binary_crossentropy'")
-        self.loss_fn = losses_module.get(loss)
-        self.loss_name = loss
-        self.optimizer = optimizers_module.get(optimizer)
-        self.metric_fns = metrics_module.get(metrics, loss)
+        self.loss_fn, self.loss_name, self.optimizer, self.metric_fns = resolve_compile(optimizer, loss, metrics)
 
     def _require_compiled(self, where):
         if self.loss_name is None:
@@ -362,3 +357,11 @@ def _snake(name):
             out.append("_")
         out.append(ch.lower())
     return "".join(out)
+
+
+def resolve_compile(optimizer, loss, metrics):
+    """``compile``'s arguments as (loss function, loss name, optimizer object, [(metric name, fn)]);
+    ConfigError for a missing or unknown one.  Every model kind compiles through this."""
+    if loss is None:
+        raise ConfigError("compile: give a loss, e.g. loss='binary_crossentropy'")
+    return losses_module.get(loss), loss, optimizers_module.get(optimizer), metrics_module.get(metrics, loss)

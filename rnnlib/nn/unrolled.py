@@ -34,11 +34,9 @@ import numpy as np
 
 from ..errors import ConfigError, ShapeError
 from . import losses as losses_module
-from . import metrics as metrics_module
-from . import optimizers as optimizers_module
 from .layers.base import Layer
 from .layers.recurrent import RecurrentLayer
-from .model import History, _positive_int, _snake
+from .model import History, _positive_int, _snake, resolve_compile
 from .summary import summary_lines
 
 
@@ -208,12 +206,7 @@ class UnrolledCellModel:
         """As ``Sequential.compile``; the loss applies to every output and the model's loss is their sum."""
         if self.feedback:
             raise ConfigError(f"{self.name}: a feedback (inference) model cannot be trained; compile the teacher-forced model")
-        if loss is None:
-            raise ConfigError("compile: give a loss, e.g. loss='categorical_crossentropy'")
-        self.loss_fn = losses_module.get(loss)
-        self.loss_name = loss
-        self.optimizer = optimizers_module.get(optimizer)
-        self.metric_fns = metrics_module.get(metrics, loss)
+        self.loss_fn, self.loss_name, self.optimizer, self.metric_fns = resolve_compile(optimizer, loss, metrics)
 
     def _targets(self, y, m, where):
         if isinstance(y, np.ndarray) and y.ndim >= 2:

@@ -5,20 +5,14 @@ import wave
 import numpy as np
 import pytest
 
-from rnnlib.course.jazz import Adam, course_layers, djmodel, load_music_utils
 from rnnlib.data.midi import read_midi
 from rnnlib.errors import ConfigError
 from rnnlib.ui.jazz import improvise
 
 
 @pytest.fixture(scope="module")
-def cells():
-    X, Y, n_values, indices_values, chords = load_music_utils("original_metheny.mid")
-    reshaper, cell, head = course_layers(n_values, 64)
-    model = djmodel(30, cell, head, reshaper)
-    model.compile(optimizer=Adam(lr=0.01, decay=0.01), loss="categorical_crossentropy")
-    model.fit([X, np.zeros((60, 64)), np.zeros((60, 64))], list(Y), epochs=20, verbose=0)
-    return cell, head, indices_values, chords
+def cells(jazz_cells):
+    return jazz_cells
 
 
 def test_improvise_gives_notes_midi_and_audio(cells, tmp_path):
