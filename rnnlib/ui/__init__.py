@@ -3,14 +3,23 @@
     from rnnlib.ui import dino_sampler, poem_writer, live_training_view, plot_history
 """
 from .audio import audio_player, render_notes, render_song, synthesize, wav_bytes, write_wav
-from .experiments import clipping_experiment, compare_cells, gradient_norms_through_time, lstm_gate_activations
+from .experiments import (
+    clipping_experiment,
+    compare_cells,
+    gradient_norms_through_time,
+    input_gradient_norms,
+    lstm_gate_activations,
+)
 from .plots import (
+    confusion_matrix,
     moving_average,
     plot_cell_comparison,
     plot_clipping,
+    plot_confusion_matrix,
     plot_distributions,
     plot_gradient_norms,
     plot_history,
+    plot_learning_curves,
     plot_lstm_gates,
     plot_piano_roll,
     plot_word_map,
@@ -36,5 +45,6 @@ __all__ = [
     "plot_history", "plot_clipping", "plot_distributions", "plot_gradient_norms", "plot_lstm_gates",
     "plot_cell_comparison", "plot_word_map", "moving_average", "plot_piano_roll",
     "synthesize", "render_notes", "render_song", "wav_bytes", "write_wav", "audio_player",
-    "clipping_experiment", "gradient_norms_through_time", "lstm_gate_activations", "compare_cells",
+    "plot_confusion_matrix", "plot_learning_curves", "confusion_matrix",
+    "clipping_experiment", "gradient_norms_through_time", "input_gradient_norms", "lstm_gate_activations", "compare_cells",
 ]

@@ -7,6 +7,8 @@ whatever inline-backend hooks the kernel or a test runner such as nbval has inst
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..errors import ShapeError
+
 
 def moving_average(values, window):
     """Mean of each run of ``window`` consecutive values (length len(values) - window + 1)."""
@@ -77,13 +79,17 @@ def plot_distributions(distributions, chars, title="Next-character probabilities
     return fig
 
 
-def plot_gradient_norms(curves, title="How far back does the gradient reach?"):
-    """``curves`` maps a label to the output of ``experiments.gradient_norms_through_time``."""
+def plot_gradient_norms(curves, title="How far back does the gradient reach?",
+                        xlabel="steps back from the last character", ylabel="‖dL / da⟨t⟩‖ (log scale)",
+                        bottom=1e-30):
+    """``curves`` maps a label to the output of ``experiments.gradient_norms_through_time`` (or of
+    ``experiments.input_gradient_norms``, with its axis labels); NaN entries are left out."""
     fig, ax = plt.subplots(figsize=(8, 4.2))
     for label, norms in curves.items():
+        norms = np.asarray(norms, dtype=np.float64)
         ax.semilogy(np.arange(len(norms)), np.maximum(norms, 1e-300), label=label)
-    ax.set(xlabel="steps back from the last character", ylabel="‖dL / da⟨t⟩‖ (log scale)", title=title)
-    ax.set_ylim(bottom=1e-30)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.set_ylim(bottom=bottom)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -182,4 +188,73 @@ def plot_piano_roll(notes, chords=(), *, title="Piano roll", beats_per_measure=4
     fig.tight_layout()
     if caller_ax is None:
         plt.close(fig)
+    return fig
+
+
+def confusion_matrix(y_true, y_pred, n_classes=None):
+    """(n_classes, n_classes) counts: row = true class, column = predicted class.
+
+    y_true, y_pred: class ids (integers from 0), the same length."""
+    y_true, y_pred = np.asarray(y_true).reshape(-1), np.asarray(y_pred).reshape(-1)
+    if y_true.shape != y_pred.shape:
+        raise ShapeError(f"confusion_matrix: {y_true.shape[0]} true labels but {y_pred.shape[0]} predictions")
+    both = np.concatenate([y_true, y_pred])
+    whole = both.dtype.kind in "iub" or (both.dtype.kind == "f" and np.all(both == np.round(both)))
+    if not whole or (both.size and both.min() < 0):
+        raise ShapeError("confusion_matrix: labels must be class ids 0, 1, ...")
+    y_true, y_pred = y_true.astype(np.int64), y_pred.astype(np.int64)
+    n = int(both.max(initial=-1)) + 1 if n_classes is None else int(n_classes)
+    if both.size and both.max() >= n:
+        raise ShapeError(f"confusion_matrix: a class id {int(both.max())} is not below n_classes={n}")
+    counts = np.zeros((n, n), dtype=np.int64)
+    np.add.at(counts, (y_true, y_pred), 1)
+    return counts
+
+
+def plot_confusion_matrix(y_true, y_pred, class_names, title="Confusion matrix"):
+    """A heat map of ``confusion_matrix``: each cell shows its count and its share of the true
+    class's row, so a row reads as "of the real positives, how many were called what"."""
+    counts = confusion_matrix(y_true, y_pred, len(class_names))
+    rows = counts.sum(axis=1, keepdims=True)
+    share = np.divide(counts, rows, out=np.zeros(counts.shape), where=rows > 0)
+    fig, ax = plt.subplots(figsize=(1.6 * len(class_names) + 2.2, 1.4 * len(class_names) + 1.4))
+    image = ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    for i in range(counts.shape[0]):
+        for j in range(counts.shape[1]):
+            ax.text(j, i, f"{counts[i, j]}\n{share[i, j]:.1%}", ha="center", va="center",
+                    color="white" if share[i, j] > 0.6 else "black")
+    ticks = np.arange(len(class_names))
+    ax.set_xticks(ticks, class_names)
+    ax.set_yticks(ticks, class_names)
+    accuracy = np.trace(counts) / max(counts.sum(), 1)
+    ax.set(xlabel="predicted", ylabel="true", title=f"{title} (accuracy {accuracy:.3f}, n = {counts.sum()})")
+    fig.colorbar(image, ax=ax, label="share of the true class")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_learning_curves(histories, metric="accuracy", title="Learning curves"):
+    """Training (dashed) and validation (solid) ``metric`` per epoch, one colour per model.
+
+    histories: label -> an ``rnnlib.nn`` History (or its ``.history`` dict) with ``metric`` and,
+    optionally, ``"val_" + metric``."""
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    for k, (label, hist) in enumerate(histories.items()):
+        logs = getattr(hist, "history", hist)
+        if metric not in logs:
+            raise KeyError(f"plot_learning_curves: {label!r} has no {metric!r} (it has {', '.join(logs)})")
+        epochs = np.arange(1, len(logs[metric]) + 1)
+        colour = f"C{k % 10}"
+        ax.plot(epochs, logs[metric], ls="--", color=colour, alpha=0.7)
+        if "val_" + metric in logs:
+            ax.plot(epochs, logs["val_" + metric], ls="-", marker="o", ms=3, color=colour, label=label)
+        else:
+            ax.lines[-1].set_label(label)
+    ax.set(xlabel="epoch", ylabel=metric.replace("_", " "), title=f"{title} (dashed: training, solid: held out)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    plt.close(fig)
     return fig

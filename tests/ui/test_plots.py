@@ -210,3 +210,66 @@ def test_piano_roll_figure():
     assert len(fig.axes[0].collections) == 5  # three chord tones, two notes
     empty = plot_piano_roll([])
     assert empty.axes[0].texts[0].get_text() == "no notes"
+
+
+# ---------------------------------------------------------------------------------------------- classifiers
+from rnnlib.errors import ShapeError  # noqa: E402
+from rnnlib.ui.plots import confusion_matrix, plot_confusion_matrix, plot_gradient_norms, plot_learning_curves  # noqa: E402
+
+
+def test_confusion_matrix_counts_rows_true_columns_predicted():
+    counts = confusion_matrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 0])
+    assert counts.tolist() == [[1, 1], [1, 2]]
+    assert confusion_matrix([0.0, 1.0], [1, 1], n_classes=3).tolist() == [[0, 1, 0], [0, 1, 0], [0, 0, 0]]
+
+
+def test_confusion_matrix_rejects_bad_labels():
+    with pytest.raises(ShapeError, match="3 true labels but 2"):
+        confusion_matrix([0, 1, 1], [0, 1])
+    with pytest.raises(ShapeError, match="class ids"):
+        confusion_matrix([0, -1], [0, 1])
+    with pytest.raises(ShapeError, match="class ids"):
+        confusion_matrix([0.5, 1], [0, 1])
+    with pytest.raises(ShapeError, match="not below n_classes=2"):
+        confusion_matrix([0, 2], [0, 1], n_classes=2)
+
+
+def test_plot_confusion_matrix_shows_counts_and_row_shares():
+    fig = plot_confusion_matrix([0, 0, 0, 1], [0, 0, 1, 1], ["negative", "positive"])
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["2\n66.7%", "1\n33.3%", "0\n0.0%", "1\n100.0%"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["negative", "positive"]
+    assert "accuracy 0.750" in ax.get_title() and "n = 4" in ax.get_title()
+    assert not plt.get_fignums()  # closed: the notebook shows it once
+
+
+def test_plot_learning_curves_one_colour_per_model_dashed_training():
+    histories = {"a": {"accuracy": [0.5, 0.6, 0.7], "val_accuracy": [0.5, 0.55, 0.6]},
+                 "b": {"accuracy": [0.4, 0.8]}}
+    fig = plot_learning_curves(histories)
+    ax = fig.axes[0]
+    assert len(ax.lines) == 3
+    assert ax.lines[0].get_linestyle() == "--" and ax.lines[1].get_linestyle() == "-"
+    assert list(ax.lines[1].get_ydata()) == [0.5, 0.55, 0.6]
+    assert ax.lines[0].get_color() == ax.lines[1].get_color() != ax.lines[2].get_color()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+    with pytest.raises(KeyError, match="no 'loss'"):
+        plot_learning_curves({"a": {"accuracy": [1]}}, metric="loss")
+
+
+def test_plot_learning_curves_takes_a_fit_history():
+    from rnnlib.nn.model import History as FitHistory
+    h = FitHistory()
+    h.append({"loss": 0.7, "val_loss": 0.69})
+    h.append({"loss": 0.5, "val_loss": 0.6})
+    ax = plot_learning_curves({"gru": h}, metric="loss").axes[0]
+    assert list(ax.lines[1].get_ydata()) == [0.69, 0.6]
+
+
+def test_plot_gradient_norms_takes_axis_labels_and_skips_nan():
+    fig = plot_gradient_norms({"lstm": np.array([1.0, 0.5, np.nan])}, xlabel="words back", ylabel="norm", bottom=1e-3)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "words back" and ax.get_ylabel() == "norm"
+    assert ax.get_ylim()[0] == pytest.approx(1e-3)
