@@ -23,10 +23,9 @@
 
 # %%
 import numpy as np
-from rnnlib import datasets, load_glove, split_labelled
+from rnnlib import BagOfWordsClassifier, datasets, load_glove, split_labelled
 from rnnlib.nn import GRU, LSTM, Bidirectional, Dense, Dropout, Embedding, Input, Sequential, SimpleRNN, optimizers
 from rnnlib.preprocessing import Tokenizer, pad_sequences
-from rnnlib.training.bag_of_words import BagOfWordsClassifier
 from rnnlib.ui import input_gradient_norms, plot_confusion_matrix, plot_gradient_norms, plot_learning_curves
 
 texts, labels = datasets.load_sentence_polarity()
@@ -262,14 +261,15 @@ plot_gradient_norms({k: v[:36] for k, v in reach.items()}, title="How far back d
 
 # %% [markdown]
 # On the log scale the SimpleRNN's curve is close to a straight line: the gradient shrinks by a roughly
-# constant factor per word, because each step back multiplies it by the Jacobian
-# $\text{diag}(1 - a_t^2)\,W_{aa}$, whose norm is below one here. Twenty words back about a thousandth is
-# left, so the SimpleRNN learns mostly from the last few words of each snippet (the median snippet has 18).
+# constant factor per word. Each step back multiplies it by the Jacobian $\text{diag}(1 - a_t^2)\,W_{aa}$,
+# and here those products keep shrinking it. Twenty words back about a thousandth is left, so the
+# SimpleRNN's updates come almost only from the last few words of each snippet (the median snippet has 18).
 # The LSTM's memory cell is updated by addition, $c_t = \Gamma_f \odot c_{t-1} + \Gamma_u \odot \tilde c_t$,
-# with a forget gate whose bias starts at 1 (Keras's `unit_forget_bias`), so its gradient falls to about a
-# third within 10 words and stays between a tenth and a half out to 35: words from the start of a snippet still shape the update. (Far back the
-# curves average over fewer and fewer snippets, so they get noisier.) That is why the SimpleRNN falls behind
-# under SGD: its held-out accuracy stalls after epoch 2 while the LSTM's keeps rising.
+# with a forget gate whose bias starts at 1 (Keras's `unit_forget_bias`). Its gradient falls to about a
+# third within 10 words and stays between a tenth and a half out to 35, so words from the start of a snippet
+# still shape the update. (Far back the curves average over fewer and fewer snippets, so they get noisier.)
+# That is the likely reason the SimpleRNN falls behind under SGD: its held-out accuracy stalls after epoch 2
+# while the LSTM's keeps rising.
 #
 # ## The full-size numbers
 #
