@@ -80,6 +80,7 @@ from .errors import (
     TrainingDiverged,
     VocabularyError,
 )
+from .training.bag_of_words import BagOfWordsClassifier
 from .training.language_model import CharModel, LanguageModel
 from .training.model_files import load_model, save_model
 from .training.sampling import mark_known, next_char_distribution, probabilities, sample_names
@@ -123,6 +124,8 @@ __all__ = [
     "Tokenizer", "to_categorical",
     # word vectors
     "WordVectors", "load_glove", "Word2Vec",
+    # text classification baseline
+    "BagOfWordsClassifier",
     # building blocks
     "init_parameters", "sigmoid", "softmax", "SGD", "Adam", "clip_by_value", "clip_by_global_norm", "global_norm",
     "numerical_gradient", "relative_error", "norm_relative_error", "check_gradients", "weighted_loss",

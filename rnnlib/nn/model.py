@@ -258,7 +258,16 @@ class Sequential:
         return x, y
 
     def train_on_batch(self, x, y):
-        """One update on one batch; returns the batch's (loss, {metric: value})."""
+        """One update on one batch; returns the batch's (loss, {metric: value}).
+
+        The targets are checked and shaped as ``fit`` shapes them, so labels (m,) work for a
+        Dense(1) output (without that, (m,) against (m, 1) would broadcast to (m, m))."""
+        self._require_compiled("train_on_batch")
+        x, y = self._check_data(x, y, "train_on_batch")
+        return self._train_step(x, y)
+
+    def _train_step(self, x, y):
+        """train_on_batch on data already checked (fit checks the whole set once)."""
         with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported just below
             out, caches, mask = self.forward_with_mask(x, training=True)
             loss, dout = self.loss_fn(y, out, mask)
@@ -301,7 +310,7 @@ class Sequential:
             totals, seen = {}, 0
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
-                loss, mets = self.train_on_batch(x[idx], y[idx])
+                loss, mets = self._train_step(x[idx], y[idx])
                 for k, v in {"loss": loss, **mets}.items():
                     totals[k] = totals.get(k, 0.0) + v * len(idx)
                 seen += len(idx)

@@ -19,8 +19,10 @@ def summary_lines(model, line_length=65):
     total = model.count_params()
     trainable = model.count_params(trainable_only=True)
 
-    def row(cells):  # a cell too long for its column is cut, keeping one space before the next
-        return " " + "".join(_fit(str(c), w) for c, w in zip(cells, widths)).rstrip()
+    def row(cells):  # a cell too long for its column is cut, keeping one space before the next;
+        # the last column (the count) is never cut: 1,000,000 must not read as 1,000,0…
+        *first, last = cells
+        return " " + ("".join(_fit(str(c), w) for c, w in zip(first, widths)) + str(last)).rstrip()
 
     lines = [f'Model: "{model.name}"', "_" * line_length, row(rows[0]), "=" * line_length]
     for k, r in enumerate(rows[1:]):

@@ -4,7 +4,7 @@ import time
 import numpy as np
 
 from ..core import lm
-from ..errors import CorpusError
+from ..errors import ConfigError, CorpusError
 from ..core.layers import CELLS, layer_forward
 from ..core.optim import SGD, clip_by_value, global_norm
 from ..data.chars import names_to_batch
@@ -105,3 +105,34 @@ def compare_cells(train_names, val_names, cells=("rnn", "gru", "lstm"), **settin
                      "parameters": int(sum(p.size for p in model.parameters.values())),
                      "seconds": time.perf_counter() - start})
     return rows
+
+
+def input_gradient_norms(model, x, y):
+    """How far back the gradient of a many-to-one classifier's loss reaches, word by word.
+
+    model: a compiled ``rnnlib.nn.Sequential`` that starts with an ``Embedding`` over pre-padded
+    ids (so every text's last word sits at the last step); x: (m, T) ids; y: its targets.
+    Runs one forward and backward pass (no update; the model's gradients are left as a training
+    step would leave them) and reads dLoss/d(embedded word at step t), the gradient that reaches
+    the word itself.  Returns a (T,) array whose entry k is the mean, over the texts that have a
+    word k steps before their end, of that gradient's norm: entry 0 is the last word.  NaN where
+    no text is that long.
+    """
+    from ..nn.layers.embedding import Embedding  # ui may import nn; kept local, only this needs it
+
+    if not model.layers or not isinstance(model.layers[0], Embedding):
+        raise ConfigError("input_gradient_norms: the model must start with an Embedding")
+    model._require_compiled("input_gradient_norms")
+    x, y = model._check_data(x, y, "input_gradient_norms")
+    out, caches, mask = model.forward_with_mask(x, training=False)
+    _, dy = model.loss_fn(y, out, mask)
+    for layer in model.layers:
+        layer.zero_grads()
+    dy = dy.astype(out.dtype, copy=False)
+    for layer, cache in zip(reversed(model.layers[1:]), reversed(caches[1:])):
+        dy = layer.backward(dy, cache)
+    norms = np.linalg.norm(np.asarray(dy, np.float64), axis=2)[:, ::-1]  # (m, T), column k = k steps back
+    real = (np.asarray(x) != 0)[:, ::-1]
+    counts = real.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, (norms * real).sum(axis=0) / counts, np.nan)

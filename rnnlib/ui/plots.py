@@ -7,6 +7,8 @@ whatever inline-backend hooks the kernel or a test runner such as nbval has inst
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..errors import ConfigError
+
 
 def moving_average(values, window):
     """Mean of each run of ``window`` consecutive values (length len(values) - window + 1)."""
@@ -77,13 +79,17 @@ def plot_distributions(distributions, chars, title="Next-character probabilities
     return fig
 
 
-def plot_gradient_norms(curves, title="How far back does the gradient reach?"):
-    """``curves`` maps a label to the output of ``experiments.gradient_norms_through_time``."""
+def plot_gradient_norms(curves, title="How far back does the gradient reach?",
+                        xlabel="steps back from the last character", ylabel="‖dL / da⟨t⟩‖ (log scale)",
+                        bottom=1e-30):
+    """``curves`` maps a label to the output of ``experiments.gradient_norms_through_time`` (or of
+    ``experiments.input_gradient_norms``, with its axis labels); NaN entries are left out."""
     fig, ax = plt.subplots(figsize=(8, 4.2))
     for label, norms in curves.items():
+        norms = np.asarray(norms, dtype=np.float64)
         ax.semilogy(np.arange(len(norms)), np.maximum(norms, 1e-300), label=label)
-    ax.set(xlabel="steps back from the last character", ylabel="‖dL / da⟨t⟩‖ (log scale)", title=title)
-    ax.set_ylim(bottom=1e-30)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.set_ylim(bottom=bottom)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -186,22 +192,54 @@ def plot_piano_roll(notes, chords=(), *, title="Piano roll", beats_per_measure=4
 
 
 def plot_confusion_matrix(counts, labels, title="Held-out confusion matrix", normalize=True):
-    """A heat map of a confusion matrix (rows: true class, columns: predicted), each row divided by its
-    total when ``normalize`` (so a row shows where that class's examples went), the counts written in."""
+    """A heat map of a confusion matrix ``counts`` (``rnnlib.nn.metrics.confusion_matrix``; rows: true class,
+    columns: predicted), each row divided by its total when ``normalize`` (so a row reads "of the real
+    positives, how many were called what"), the counts written in (and the shares, for up to 4 classes)."""
     counts = np.asarray(counts)
+    small = len(labels) <= 4  # few classes: room to write each cell's share of its row too
     shown = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1) if normalize else counts
     size = 0.42 * len(labels) + 2.5
     fig, ax = plt.subplots(figsize=(size + 1.2, size))
     image = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else None)
-    ax.set_xticks(np.arange(len(labels)), labels, rotation=90, fontsize=8)
+    ax.set_xticks(np.arange(len(labels)), labels, rotation=0 if small else 90, fontsize=8)
     ax.set_yticks(np.arange(len(labels)), labels, fontsize=8)
-    ax.set(xlabel="predicted", ylabel="true", title=title)
+    ax.set(xlabel="predicted", ylabel="true",
+           title=f"{title} (accuracy {np.trace(counts) / max(counts.sum(), 1):.3f}, n = {counts.sum()})")
     for i in range(counts.shape[0]):
         for j in range(counts.shape[1]):
-            if counts[i, j]:
-                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=6,
+            if counts[i, j] or small:
+                text = f"{counts[i, j]}\n{shown[i, j]:.1%}" if small and normalize else str(counts[i, j])
+                ax.text(j, i, text, ha="center", va="center", fontsize=10 if small else 6,
                         color="white" if shown[i, j] > 0.5 * shown.max() else "black")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the row" if normalize else "count")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_learning_curves(histories, metric="accuracy", title="Learning curves"):
+    """Training (dashed) and validation (solid) ``metric`` per epoch, one colour per model.
+
+    histories: label -> an ``rnnlib.nn`` History (or its ``.history`` dict) with ``metric`` and,
+    optionally, ``"val_" + metric``."""
+    for label, hist in histories.items():  # checked before any figure is made
+        logs = getattr(hist, "history", hist)
+        if metric not in logs:
+            raise ConfigError(f"plot_learning_curves: {label!r} has no {metric!r} (it has {', '.join(logs)})")
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    for k, (label, hist) in enumerate(histories.items()):
+        logs = getattr(hist, "history", hist)
+        epochs = np.arange(1, len(logs[metric]) + 1)
+        colour = f"C{k % 10}"
+        ax.plot(epochs, logs[metric], ls="--", color=colour, alpha=0.7)
+        if "val_" + metric in logs:
+            ax.plot(epochs, logs["val_" + metric], ls="-", marker="o", ms=3, color=colour, label=label)
+        else:
+            ax.lines[-1].set_label(label)
+    ax.set(xlabel="epoch", ylabel=metric.replace("_", " "), title=f"{title} (dashed: training, solid: held out)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
     fig.tight_layout()
     plt.close(fig)
     return fig

@@ -167,3 +167,19 @@ def test_layer_names_are_unique_like_kerass():
     assert model.output_shape == (None, 1)
     model.add(Dense(4))
     assert model.layers[-1].built and model.output_shape == (None, 4)
+
+
+def test_train_on_batch_shapes_labels_as_fit_does():
+    """Labels (m,) for a Dense(1) output: the same update as labels (m, 1), never an (m, m) broadcast."""
+    x = padded_ids(8)
+    y = np.array([0, 1, 1, 0, 1, 0, 0, 1], np.float32)
+    losses = []
+    for targets in (y, y[:, None]):
+        model = Sequential([Embedding(V, 4, mask_zero=True), GRU(3), Dense(1, activation="sigmoid")], seed=0)
+        model.compile(optimizer="sgd", loss="binary_crossentropy")
+        losses.append(model.train_on_batch(x, targets)[0])
+        losses.append(model.train_on_batch(x, targets)[0])
+    assert losses[:2] == pytest.approx(losses[2:], abs=1e-7)
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    with pytest.raises(ShapeError):
+        model.train_on_batch(x, y[:5])

@@ -162,3 +162,49 @@ def test_layers_can_be_called_eagerly_like_a_keras_cell():
     whole.build((3, 3), np.random.default_rng(0), np.float32)
     whole.set_weights(cell.get_weights())
     np.testing.assert_allclose(whole(np.repeat(x, 3, axis=1)), np.stack(outs, axis=1), atol=1e-6)
+
+
+# every sequence is padding at step 0 and step 4: the layer skips them (trim_padding)
+SPAN_MASKS = {
+    "ragged_span": np.array([[0, 1, 1, 1, 0], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]], bool),
+    "equal_lengths_in_span": np.array([[0, 1, 1, 0, 0], [0, 1, 1, 0, 0], [0, 1, 1, 0, 0]], bool),
+}
+SPAN_OPTIONS = [{}, {"return_sequences": True}, {"go_backwards": True}, {"go_backwards": True, "return_sequences": True},
+                {"return_state": True}]
+
+
+@pytest.mark.parametrize("kind", sorted(LAYERS))
+@pytest.mark.parametrize("options", SPAN_OPTIONS)
+@pytest.mark.parametrize("mask_name", sorted(SPAN_MASKS))
+def test_skipping_all_padding_steps_changes_nothing(kind, options, mask_name):
+    mask = SPAN_MASKS[mask_name]
+    x = RNG.standard_normal((M, T, N))
+    results = []
+    for trim in (True, False):
+        layer = built(LAYERS[kind](**options))
+        layer.trim_padding = trim
+        y, cache = layer.forward(x, mask=mask, initial_state=None)
+        if trim:
+            assert cache[7:9] == {"ragged_span": (1, 4), "equal_lengths_in_span": (1, 3)}[mask_name]  # really cut
+        w = [np.random.default_rng(3).standard_normal(np.shape(a)) for a in (y if isinstance(y, list) else [y])]
+        layer.zero_grads()
+        dx = layer.backward(w if isinstance(y, list) else w[0], cache)
+        results.append(([np.array(a) for a in (y if isinstance(y, list) else [y])], dx,
+                         {k: v.copy() for k, v in layer.grads.items()}, layer.last_dinitial_state))
+    (y1, dx1, g1, s1), (y0, dx0, g0, s0) = results
+    for a, b in zip(y1, y0):
+        np.testing.assert_allclose(a, b, atol=1e-12)
+    np.testing.assert_allclose(dx1, dx0, atol=1e-12)
+    for k in g0:
+        np.testing.assert_allclose(g1[k], g0[k], atol=1e-12)
+    for a, b in zip(s1, s0):
+        np.testing.assert_allclose(a, b, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["gru", "lstm"])
+@pytest.mark.parametrize("options", [{}, {"return_sequences": True}, {"go_backwards": True, "return_sequences": True}])
+def test_gradients_with_a_trimmed_span(kind, options, layer_gradient_errors):
+    layer = built(LAYERS[kind](**options))
+    x = RNG.standard_normal((M, T, N))
+    errors = layer_gradient_errors(layer, x, mask=SPAN_MASKS["ragged_span"])
+    assert max(errors.values()) < 1e-7, errors

@@ -14,3 +14,11 @@ def test_table_rows_and_totals():
     assert "(None, 10, 32)" in lines[6]
     assert f"Total params: {800 + 3200 + 592 + 5:,}" in lines
     assert format_shape((3,)) == "(None, 3)"
+
+
+def test_a_seven_digit_count_is_printed_whole():
+    from rnnlib.nn import GRU, Dense, Embedding, Input, Sequential
+    model = Sequential([Input((5,)), Embedding(20000, 50), GRU(4), Dense(1)])
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert "1,000,000" in lines[0] and "…" not in lines[0].split("(None, 5, 50)")[1]

@@ -150,3 +150,56 @@ def test_empty_names_is_a_corpus_error():
 
     with pytest.raises(CorpusError):
         clipping_experiment([], VOCAB, **dict(SETTINGS, steps=3))
+
+
+# ---------------------------------------------------------------------------------------------- input_gradient_norms
+def _classifier(layer, seed=0):
+    from rnnlib.nn import Dense, Embedding, Sequential
+    model = Sequential([Embedding(20, 4, mask_zero=True), layer, Dense(1, activation="sigmoid")], seed=seed, dtype="float64")
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    return model
+
+
+def test_input_gradient_norms_matches_a_numerical_derivative_per_step():
+    from rnnlib.nn import LSTM
+    from rnnlib.ui.experiments import input_gradient_norms
+    x = np.array([[0, 0, 3, 4, 5], [1, 2, 3, 4, 5], [0, 0, 0, 7, 8]])  # pre-padded
+    y = np.array([1.0, 0.0, 1.0])
+    model = _classifier(LSTM(3))
+    norms = input_gradient_norms(model, x, y)
+    assert norms.shape == (5,)
+    # numerical dL/d(embedded word): perturb the embedding rows through a copy of the input vectors
+    emb = model.layers[0].weights["embeddings"]
+    _, caches, _ = model.forward_with_mask(x)
+    vectors = emb[x]
+
+    def loss_of(v):
+        out, mask = v, model.layers[0].compute_mask_from_input(x)
+        for layer in model.layers[1:]:
+            out, _ = layer.forward(out, mask=mask)
+            mask = layer.compute_mask(mask)
+        return model.loss_fn(y[:, None], out, None)[0]
+
+    eps = 1e-6
+    grad = np.zeros_like(vectors)
+    for idx in np.ndindex(vectors.shape):
+        v = vectors.copy(); v[idx] += eps
+        up = loss_of(v)
+        v[idx] -= 2 * eps
+        grad[idx] = (up - loss_of(v)) / (2 * eps)
+    per = np.linalg.norm(grad, axis=2)[:, ::-1]
+    real = (x != 0)[:, ::-1]
+    expected = (per * real).sum(0) / real.sum(0)
+    np.testing.assert_allclose(norms, expected, rtol=1e-5, atol=1e-10)
+
+
+def test_input_gradient_norms_nan_where_no_text_is_that_long_and_needs_an_embedding():
+    from rnnlib.errors import ConfigError
+    from rnnlib.nn import GRU, Dense, Input, Sequential, SimpleRNN
+    from rnnlib.ui.experiments import input_gradient_norms
+    norms = input_gradient_norms(_classifier(SimpleRNN(3)), np.array([[0, 0, 2, 3], [0, 0, 0, 5]]), np.array([1, 0]))
+    assert np.isfinite(norms[:2]).all() and np.isnan(norms[2:]).all()
+    plain = Sequential([Input((4, 2)), GRU(2), Dense(1, activation="sigmoid")])
+    plain.compile(optimizer="sgd", loss="binary_crossentropy")
+    with pytest.raises(ConfigError, match="start with an Embedding"):
+        input_gradient_norms(plain, np.zeros((1, 4, 2)), np.array([1]))

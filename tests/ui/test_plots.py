@@ -219,7 +219,54 @@ def test_confusion_matrix_figure_normalises_rows_and_writes_counts():
     fig = plot_confusion_matrix(counts, ["a", "b"])
     ax = fig.axes[0]
     np.testing.assert_allclose(ax.images[0].get_array(), [[0.8, 0.2], [0.1, 0.9]])
-    assert sorted(t.get_text() for t in ax.texts) == ["1", "2", "8", "9"]
+    assert sorted(t.get_text() for t in ax.texts) == ["1\n10.0%", "2\n20.0%", "8\n80.0%", "9\n90.0%"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
     raw = plot_confusion_matrix(counts, ["a", "b"], normalize=False)
     np.testing.assert_array_equal(raw.axes[0].images[0].get_array(), counts)
+
+
+# ---------------------------------------------------------------------------------------------- classifiers
+from rnnlib.errors import ConfigError  # noqa: E402
+from rnnlib.nn.metrics import confusion_matrix  # noqa: E402
+from rnnlib.ui.plots import plot_confusion_matrix, plot_gradient_norms, plot_learning_curves  # noqa: E402
+
+
+def test_plot_confusion_matrix_shows_counts_and_row_shares():
+    fig = plot_confusion_matrix(confusion_matrix([0, 0, 0, 1], [0, 0, 1, 1], 2), ["negative", "positive"])
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["2\n66.7%", "1\n33.3%", "0\n0.0%", "1\n100.0%"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["negative", "positive"]
+    assert "accuracy 0.750" in ax.get_title() and "n = 4" in ax.get_title()
+    assert not plt.get_fignums()  # closed: the notebook shows it once
+
+
+def test_plot_learning_curves_one_colour_per_model_dashed_training():
+    histories = {"a": {"accuracy": [0.5, 0.6, 0.7], "val_accuracy": [0.5, 0.55, 0.6]},
+                 "b": {"accuracy": [0.4, 0.8]}}
+    fig = plot_learning_curves(histories)
+    ax = fig.axes[0]
+    assert len(ax.lines) == 3
+    assert ax.lines[0].get_linestyle() == "--" and ax.lines[1].get_linestyle() == "-"
+    assert list(ax.lines[1].get_ydata()) == [0.5, 0.55, 0.6]
+    assert ax.lines[0].get_color() == ax.lines[1].get_color() != ax.lines[2].get_color()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+    with pytest.raises(ConfigError, match="no 'loss'"):
+        plot_learning_curves({"a": {"accuracy": [1]}}, metric="loss")
+
+
+def test_plot_learning_curves_takes_a_fit_history():
+    from rnnlib.nn.model import History as FitHistory
+    h = FitHistory()
+    h.append({"loss": 0.7, "val_loss": 0.69})
+    h.append({"loss": 0.5, "val_loss": 0.6})
+    ax = plot_learning_curves({"gru": h}, metric="loss").axes[0]
+    assert list(ax.lines[1].get_ydata()) == [0.69, 0.6]
+
+
+def test_plot_gradient_norms_takes_axis_labels_and_skips_nan():
+    fig = plot_gradient_norms({"lstm": np.array([1.0, 0.5, np.nan])}, xlabel="words back", ylabel="norm", bottom=1e-3)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "words back" and ax.get_ylabel() == "norm"
+    assert ax.get_ylim()[0] == pytest.approx(1e-3)

@@ -81,6 +81,7 @@ class RecurrentLayer(Layer):
         # Keras's Bidirectional sets this on its two layers when they return sequences: outputs at
         # padded steps are zeros instead of the carried output.
         self.zero_output_for_mask = False
+        self.trim_padding = True  # skip the batch's all-padding steps (see _real_span)
 
     @property
     def cell(self):
@@ -169,13 +170,23 @@ class RecurrentLayer(Layer):
         if training and self.recurrent_dropout > 0:
             recurrent_keep = ((self.dropout_rng.random((u, m)) >= self.recurrent_dropout)
                               / (1 - self.recurrent_dropout)).astype(self.dtype)
+        lo, hi = self._real_span(core_mask, T)
+        xs = x[:, lo:hi] if (lo, hi) != (0, T) else x
+        Ts = hi - lo
         # all steps' input projections in one product, then hidden-major (G*u, T, m) for the loop
-        xw = (x.reshape(m * T, n_x) @ w["Wx"].T).reshape(m, T, -1).transpose(2, 1, 0) + w["b"][:, :, None]
+        xw = (xs.reshape(m * Ts, n_x) @ w["Wx"].T).reshape(m, Ts, -1).transpose(2, 1, 0) + w["b"][:, :, None]
         xw = np.ascontiguousarray(xw)
         state0 = self._initial_state(initial_state, m)
-        H, final, caches = layer_forward(cell, xw, state0, w["Wh"], mask=core_mask, reverse=self.go_backwards,
+        span_mask = None if core_mask is None else core_mask[lo:hi]
+        if span_mask is not None and span_mask.all():
+            span_mask = None  # equal lengths inside the span: the loop without the per-step select
+        H, final, caches = layer_forward(cell, xw, state0, w["Wh"], mask=span_mask, reverse=self.go_backwards,
                                          recurrent_keep=recurrent_keep)
         if self.return_sequences:
+            if Ts != T:  # steps outside the span carry a state unchanged: the initial one or the final one
+                before, after = (final[0], state0[0]) if self.go_backwards else (state0[0], final[0])
+                H = np.concatenate([np.broadcast_to(before[:, None], (u, lo, m)), H,
+                                    np.broadcast_to(after[:, None], (u, T - hi, m))], axis=1)
             y = H.transpose(2, 1, 0)  # (m, T, u)
             if self.zero_output_for_mask and mask is not None:
                 y = y * core_mask.T[:, :, None]
@@ -184,10 +195,22 @@ class RecurrentLayer(Layer):
             y = np.ascontiguousarray(y)
         else:
             y = np.ascontiguousarray(final[0].T)
-        cache = (x, core_mask, input_keep, recurrent_keep, caches, m, T)
+        cache = (xs, core_mask, input_keep, recurrent_keep, caches, m, T, lo, hi, span_mask)
         if self.return_state:
             return [y] + [np.ascontiguousarray(s.T) for s in final], cache
         return y, cache
+
+    def _real_span(self, core_mask, T):
+        """(lo, hi): the steps lo..hi-1 hold every real step of the batch.  Outside them every
+        sequence is padding, so the state does not change there and the loop can skip them; with
+        pre-padding that is the batch's leading all-padding steps (Keras still runs them).
+        ``trim_padding = False`` runs all T steps (the tests compare the two)."""
+        if core_mask is None or not self.trim_padding:
+            return 0, T
+        real = core_mask.any(axis=1)
+        if not real.any():
+            return 0, T
+        return int(np.argmax(real)), T - int(np.argmax(real[::-1]))
 
     def _initial_state(self, initial_state, m):
         n = self.cell.n_states
@@ -208,7 +231,7 @@ class RecurrentLayer(Layer):
         """dy: like forward's y (with return_state, a list [d_output, *d_states], entries may be None).
         Adds dWx, dWh, db into ``self.grads``; returns dx (m, T, n_x).  The gradient on the initial
         state is left in ``self.last_dinitial_state`` (a list of (m, units) arrays)."""
-        x, core_mask, input_keep, recurrent_keep, caches, m, T = cache
+        xs, core_mask, input_keep, recurrent_keep, caches, m, T, lo, hi, span_mask = cache
         u, cell, w = self.units, self.cell, self.weights
         d_states = [None] * cell.n_states
         if self.return_state:  # [d_output, d_h, (d_c)]: the returned states' gradients, if any
@@ -222,18 +245,32 @@ class RecurrentLayer(Layer):
                 dH = dH * core_mask.T[:, :, None]
             dH = np.ascontiguousarray(dH.transpose(2, 1, 0))
         else:
-            dH = np.zeros((u, T, m), self.dtype)
+            dH = np.zeros((u, hi - lo, m), self.dtype)  # already the span's steps
             if dy is not None:
                 dstate_last[0] = dstate_last[0] + np.asarray(dy, self.dtype).T
-        dXW, dWh, dstate0 = layer_backward(cell, dH, tuple(dstate_last), caches, w["Wh"], mask=core_mask,
+        Ts = hi - lo
+        extra0 = None
+        if Ts != T and self.return_sequences:  # outputs outside the span are copies of the initial or the final state
+            head, tail = dH[:, :lo].sum(axis=1), dH[:, hi:].sum(axis=1)
+            to_final, extra0 = (head, tail) if self.go_backwards else (tail, head)
+            dstate_last[0] = dstate_last[0] + to_final
+            dH = np.ascontiguousarray(dH[:, lo:hi])
+        dXW, dWh, dstate0 = layer_backward(cell, dH, tuple(dstate_last), caches, w["Wh"], mask=span_mask,
                                            reverse=self.go_backwards, recurrent_keep=recurrent_keep)
-        flat = dXW.transpose(2, 1, 0).reshape(m * T, -1)  # (m*T, G*u), rows in x's order
+        if extra0 is not None:
+            dstate0 = (dstate0[0] + extra0,) + tuple(dstate0[1:])
+        flat = dXW.transpose(2, 1, 0).reshape(m * Ts, -1)  # (m*Ts, G*u), rows in x's order
         if self.trainable:
-            self.grads["dWx"] += flat.T @ x.reshape(m * T, -1)
+            self.grads["dWx"] += flat.T @ xs.reshape(m * Ts, -1)
             self.grads["dWh"] += dWh
             self.grads["db"] += flat.sum(axis=0)[:, None]
         self.last_dinitial_state = [np.ascontiguousarray(d.T) for d in dstate0]
-        dx = (flat @ w["Wx"]).reshape(m, T, -1)
+        dxs = (flat @ w["Wx"]).reshape(m, Ts, -1)
+        if Ts == T:
+            dx = dxs
+        else:  # padded steps outside the span had no effect, so no gradient
+            dx = np.zeros((m, T, dxs.shape[2]), dxs.dtype)
+            dx[:, lo:hi] = dxs
         if input_keep is not None:
             dx *= input_keep
         return dx
