@@ -126,8 +126,30 @@ def get_params(parameters, names, where):
     return out
 
 
+def check_numeric_array(name, value, where, error=ShapeError):
+    """Raise ``error`` unless ``value`` is a numpy array of numbers (bool, int or float dtype).
+
+    Lists, strings, None and object or string arrays are refused: the course functions read
+    ``.shape`` and do array arithmetic on what they are given.
+    """
+    if not isinstance(value, np.ndarray):
+        raise error(f"{where}: {name} must be a numpy array, got {type(value).__name__}")
+    if value.dtype.kind not in "biuf":
+        raise error(f"{where}: {name} must hold numbers, got dtype {value.dtype}")
+    return value
+
+
+def check_numeric(name, value, where, error=ShapeError):
+    """Raise ``error`` unless ``value`` is a real number or a numpy array of numbers."""
+    if is_real(value):
+        return value
+    return check_numeric_array(name, value, where, error=error)
+
+
 def check_shape(name, array, expected, where):
-    """Raise ShapeError unless ``array.shape`` matches ``expected`` (None entries match any size)."""
+    """Raise ShapeError unless ``array`` is a numeric ndarray whose shape matches ``expected`` (None
+    entries match any size)."""
+    check_numeric_array(name, array, where)
     shape = np.shape(array)
     ok = len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected, shape))
     if not ok:
@@ -143,4 +165,5 @@ def check_finite(name, array, where):
 
 def raise_shape(name, array, expected, where):
     """Raise ShapeError saying ``name`` has the wrong shape; ``expected`` is a description like '(n_x, m, T_x)'."""
+    check_numeric_array(name, array, where)
     raise ShapeError(f"{where}: {name} has shape {np.shape(array)}, expected {expected}")
