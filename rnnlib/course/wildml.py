@@ -47,7 +47,8 @@ import numpy as np
 
 from ..core import lm
 from ..core.cells.rnn import rnn_step_backward, rnn_step_forward
-from ..errors import GradientCheckFailed, SamplingError, ShapeError, TrainingDiverged, VocabularyError
+from ..core.checks import check_ids, check_int
+from ..errors import CorpusError, GradientCheckFailed, SamplingError, ShapeError, TrainingDiverged, VocabularyError
 from ..core.functional import softmax
 from ..core.gradcheck import numerical_gradient
 
@@ -426,6 +427,11 @@ def total_loss(parameters, X, Y, max_columns=512):
 def lm_pairs(sequences, end_id, start_id=-1):
     """(X, Y) for sentences of word ids the way ``rnnlib.train_sequences`` trains them:
     x = [start_id, w1..wn], y = [w1..wn, end_id]; start_id -1 is the zero input."""
+    if not isinstance(sequences, (list, tuple)):
+        raise CorpusError(f"lm_pairs: sequences must be a list of id arrays, got {type(sequences).__name__}")
+    sequences = [check_ids("each sequence", s, "lm_pairs") for s in sequences]
+    end_id = check_int("end_id", end_id, "lm_pairs", minimum=-1, maximum=2**62, error=VocabularyError)
+    start_id = check_int("start_id", start_id, "lm_pairs", minimum=-1, maximum=2**62, error=VocabularyError)
     X = [np.concatenate(([start_id], s)).astype(np.int64) for s in sequences]
     Y = [np.concatenate((s, [end_id])).astype(np.int64) for s in sequences]
     return X, Y

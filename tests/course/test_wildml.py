@@ -471,3 +471,19 @@ def test_gradient_check_fails_on_nan():
     model.V[0, 0] = np.nan
     with np.errstate(all="ignore"), pytest.raises(GradientCheckFailed):
         model.gradient_check(np.array([0, 1]), np.array([1, 2]))
+
+
+def test_issue9_lm_pairs_refuses_bad_sequences():
+    """Fuzz findings: lm_pairs on a float or a 2-D sequence raised TypeError/ValueError."""
+    import numpy as np
+    import pytest
+    from rnnlib.course.wildml import lm_pairs
+    from rnnlib.errors import CorpusError, VocabularyError
+    with pytest.raises(VocabularyError, match="integer ids"):
+        lm_pairs([np.float64(2.0)], 1)
+    with pytest.raises(VocabularyError, match="flat"):
+        lm_pairs([np.array([[3, 4]])], 1)
+    with pytest.raises(CorpusError, match="list"):
+        lm_pairs(None, 1)
+    with pytest.raises(VocabularyError, match="end_id"):
+        lm_pairs([np.array([3])], "1")
