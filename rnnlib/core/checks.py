@@ -209,3 +209,16 @@ def check_ids(name, ids, where, size=None, allow=(), error=None):
         if bad.any():
             raise error(f"{where}: id {int(array[bad][0])} is not in the vocabulary (ids run 0..{size - 1})")
     return array
+
+
+def check_finite_result(name, value, where, error=None):
+    """``value`` unless it holds NaN or infinity: a result computed from finite input that
+    overflowed (a sum of squares of values near 1e300 ...).  Raises ``error`` (TrainingDiverged by
+    default, the error for a loss or gradient that became non-finite) naming the overflow."""
+    if not np.all(np.isfinite(value)):
+        from ..errors import TrainingDiverged
+
+        raise (error or TrainingDiverged)(
+            f"{where}: {name} overflowed to NaN or infinity (values too large for float64 "
+            f"arithmetic, or a non-finite value read on the way; scale them down)")
+    return value
