@@ -30,6 +30,8 @@ def softmax(z, axis=0, inplace=False):
 def _check_softmax(z, axis, inplace):
     if not (isinstance(z, np.ndarray) and z.dtype.kind in "biuf"):
         check_numeric_array("z", z, "softmax")
+    if z.size == 0:
+        raise ShapeError(f"softmax: z is empty (shape {z.shape}): there is nothing to normalise")
     if not isinstance(inplace, bool):
         raise ConfigError(f"softmax: inplace must be True or False, got {inplace!r}")
     if inplace and z.dtype.kind != "f":

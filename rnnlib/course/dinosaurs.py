@@ -15,6 +15,8 @@ Editions.  Students hold different editions of the assignment, and each one's ca
   2020/2021 ``verbose`` printout either way;
 * ``get_sample`` (2021's utils) returns what ``print_sample`` (2018's) prints.
 """
+import math
+
 import numpy as np
 
 from ..core import lm
@@ -119,7 +121,7 @@ def print_sample(sample_ix, ix_to_char):
 def update_parameters(parameters, gradients, lr):
     """Gradient descent step in place: ``p -= lr * dp`` for Wax, Waa, Wya, b (or ba), by."""
     bias, dbias = _bias_key(parameters, "update_parameters"), _bias_key(gradients, "update_parameters", "d")
-    if not is_real(lr) or not np.isfinite(lr):
+    if not is_real(lr) or not math.isfinite(lr):
         raise ConfigError(f"update_parameters: lr must be a finite number, got {lr!r}")
     pairs = (("Wax", "dWax"), ("Waa", "dWaa"), ("Wya", "dWya"), (bias, dbias), ("by", "dby"))
     params = get_params(parameters, [p for p, _ in pairs], "update_parameters")
@@ -188,8 +190,8 @@ def _as_ids(seq, name):
     """The course's index lists (first X entry may be None) as a (T, 1) id column; None -> -1."""
     try:
         return np.array([[-1 if v is None else int(v)] for v in seq], dtype=np.int64).reshape(-1, 1)
-    except (TypeError, ValueError):
-        raise VocabularyError(f"{name} must be a list of integer indices (None allowed first), got {seq!r}")
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an index beyond int64
+        raise VocabularyError(f"{name} must be a list of integer indices (None allowed first), got {seq!r:.80}") from None
 
 
 def rnn_lm_forward(X, Y, a0, parameters, vocab_size=27):

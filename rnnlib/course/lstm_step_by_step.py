@@ -103,6 +103,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     Wx, Wh, b = lstm_stack_params(parameters, where)
     n_a, n_x = Wh.shape[1], Wx.shape[1]
     Wy, by = _output_params(parameters, n_a, where)
+    check_shape("c_prev", c_prev, (n_a, None), where)  # None is only for lstm_forward's own calls
     _check_cell_inputs(xt, a_prev, c_prev, n_x, n_a, where)
     return _cell_forward(xt, a_prev, c_prev, parameters, Wx, Wh, b, Wy, by)
 

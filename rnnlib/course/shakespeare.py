@@ -130,6 +130,8 @@ def vectorization(X, Y, n_x, char_indices, Tx=40):
         raise VocabularyError(f"{where}: char_indices must be a dict from character to index, "
                               f"got {type(char_indices).__name__}")
     for c, i in char_indices.items():
+        if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
+            raise VocabularyError(f"{where}: char_indices[{c!r}] must be an integer index, got {i!r}")
         check_int(f"char_indices[{c!r}]", i, where, minimum=0, maximum=n_x - 1, error=VocabularyError)
     check_elements(len(X) * Tx * n_x, f"a ({len(X)}, {Tx}, {n_x}) one-hot x", where)
     m = len(X)

@@ -403,6 +403,14 @@ def total_loss(parameters, X, Y, max_columns=512):
     Sequences are sorted by length and padded into batches of at most ``max_columns`` time steps
     in all, so a vocabulary of 8,000 costs tens of MB, not gigabytes.
     """
+    for name, seqs in (("X", X), ("Y", Y)):
+        if not isinstance(seqs, (list, tuple)):
+            raise ShapeError(f"total_loss: {name} must be a list of id arrays, got {type(seqs).__name__}")
+    X = [s if isinstance(s, np.ndarray) and s.dtype.kind in "iu" and s.ndim == 1 else check_ids("each X sequence", s, "total_loss")
+         for s in X]
+    Y = [s if isinstance(s, np.ndarray) and s.dtype.kind in "iu" and s.ndim == 1 else check_ids("each Y sequence", s, "total_loss")
+         for s in Y]
+    max_columns = check_int("max_columns", max_columns, "total_loss", minimum=1)
     if len(X) != len(Y):
         raise ShapeError(f"total_loss: {len(X)} inputs but {len(Y)} targets")
     order = sorted(range(len(X)), key=lambda i: len(X[i]))
@@ -440,6 +448,8 @@ def lm_pairs(sequences, end_id, start_id=-1):
 def perplexity(parameters, X, Y):
     """exp(mean nats per word) of an ``lm`` model on (X, Y) (see ``total_loss``)."""
     loss_sum, count = total_loss(parameters, X, Y)
+    if count == 0:
+        raise CorpusError("perplexity: X and Y hold no target to score")
     return math.exp(loss_sum / count)
 
 

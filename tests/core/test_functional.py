@@ -43,3 +43,13 @@ def test_issue9_softmax_sigmoid_refuse_bad_arguments():
     with pytest.raises(ShapeError, match="numbers"):
         sigmoid(np.array(["a", "b"]))
     assert sigmoid(0.0) == 0.5
+
+
+def test_issue9_softmax_of_an_empty_array():
+    """Long-run fuzz finding: softmax(np.zeros((0, 2))) raised numpy's zero-size reduction ValueError."""
+    import numpy as np
+    import pytest
+    from rnnlib.core.functional import softmax
+    from rnnlib.errors import ShapeError
+    with pytest.raises(ShapeError, match="empty"):
+        softmax(np.zeros((0, 2)))

@@ -385,3 +385,13 @@ def test_model_refuses_bad_sizes_and_maps():
         model("abc", i2c, False, 1, 3, 1, 4)
     with pytest.raises(VocabularyError, match="ix_to_char lacks"):
         model("abc", {1: "a"}, c2i, 1, 3, 1, 4)
+
+
+def test_issue9_long_run_findings():
+    """Long-run fuzz findings: optimize with an index beyond int64 (OverflowError), update_parameters with
+    lr=10**30 (numpy's isfinite TypeError on a Python int too large for int64)."""
+    parameters = initialize_parameters(5, 27, 27)
+    with pytest.raises(VocabularyError, match="integer indices"):
+        course.optimize([None, 2**63, 16], [13, 16, 0], np.zeros((5, 1)), parameters, 0.01)
+    grads = {"d" + k: np.zeros_like(v) for k, v in parameters.items()}
+    update_parameters(parameters, grads, 10**30)  # a finite (if silly) rate is accepted, not a TypeError

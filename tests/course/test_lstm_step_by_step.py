@@ -458,3 +458,15 @@ def test_issue9_inputs_must_be_numeric_arrays():
         m.lstm_cell_forward(r.standard_normal((3, 4)), [[1, 2], [3]], r.standard_normal((5, 4)), p)
     with pytest.raises(ShapeError, match="must hold numbers"):
         m.lstm_forward(r.standard_normal((3, 4, 2)).astype(object), r.standard_normal((5, 4)), p)
+
+
+def test_issue9_lstm_cell_forward_needs_c_prev():
+    """Long-run fuzz finding: lstm_cell_forward(xt, a_prev, None, p) raised TypeError."""
+    import rnnlib.course.lstm_step_by_step as m
+    r = np.random.default_rng(0)
+    p = {}
+    for g in "fico":
+        p["W" + g], p["b" + g] = r.standard_normal((5, 8)), r.standard_normal((5, 1))
+    p["Wy"], p["by"] = r.standard_normal((2, 5)), r.standard_normal((2, 1))
+    with pytest.raises(ShapeError, match="c_prev"):
+        m.lstm_cell_forward(r.standard_normal((3, 4)), r.standard_normal((5, 4)), None, p)

@@ -129,3 +129,13 @@ def test_issue9_build_data_and_vectorization_refuse_bad_arguments():
         vectorization(["abc"], ["a"], 3, {"a": 0, "b": 1, "c": "\n"}, 3)
     with pytest.raises(VocabularyError, match="char_indices"):
         vectorization(["abc"], ["a"], 2, {"a": 0, "b": 1, "c": 2}, 3)
+
+
+def test_issue9_vectorization_refuses_float_indices():
+    """Long-run fuzz finding: char_indices with an np.float32 index raised IndexError."""
+    import numpy as np
+    import pytest
+    from rnnlib.course.shakespeare import vectorization
+    from rnnlib.errors import VocabularyError
+    with pytest.raises(VocabularyError, match="integer index"):
+        vectorization(["abc"], ["a"], 3, {"a": np.float32(2.0), "b": 1, "c": 2}, 3)

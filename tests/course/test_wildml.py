@@ -487,3 +487,20 @@ def test_issue9_lm_pairs_refuses_bad_sequences():
         lm_pairs(None, 1)
     with pytest.raises(VocabularyError, match="end_id"):
         lm_pairs([np.array([3])], "1")
+
+
+def test_issue9_perplexity_refuses_bad_pairs():
+    """Fuzz findings: perplexity with a float for X raised TypeError, with no targets ZeroDivisionError."""
+    import numpy as np
+    import pytest
+    from rnnlib import RNNNumpy, WordVocab
+    from rnnlib.course.wildml import perplexity
+    from rnnlib.errors import CorpusError, ShapeError, VocabularyError
+    v = WordVocab.from_text("The cat sat. The dog ran!")
+    p = RNNNumpy(len(v), 4, seed=0).to_language_model(v).parameters
+    with pytest.raises(ShapeError, match="X must be a list"):
+        perplexity(p, np.float64(1.0), [np.array([1])])
+    with pytest.raises(VocabularyError, match="whole-number ids"):
+        perplexity(p, [np.array(["a"])], [np.array([1])])
+    with pytest.raises(CorpusError, match="no target"):
+        perplexity(p, [], [])
