@@ -17,7 +17,7 @@ STAMP := $(VENV)/.rnnlib-installed
 KERNEL_ENV := --env OPENBLAS_CORETYPE Haswell --env OPENBLAS_NUM_THREADS 1 \
 	--env NPY_DISABLE_CPU_FEATURES "X86_V4 AVX512_ICL AVX512_SPR"
 
-.PHONY: venv lab test e2e clean
+.PHONY: venv lab test fuzz-long e2e clean
 
 venv: $(STAMP)
 
@@ -47,6 +47,11 @@ test: venv
 	else \
 		echo "no notebooks in notebooks/ yet: skipping the nbval step"; \
 	fi
+
+# The fuzz suite's long profile: random examples, 150 per test (tests/fuzz/conftest.py); the ci
+# profile (derandomized, 25 per test) already runs inside `make test`.
+fuzz-long: venv
+	OPENBLAS_NUM_THREADS=1 HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/fuzz -q
 
 # Drives the widgets in headless Chromium (/usr/bin/chromium: `apt-get install -y chromium`);
 # skips without it, except with CI=true, where it fails.  Screenshots land in screenshots/.

@@ -126,8 +126,30 @@ def get_params(parameters, names, where):
     return out
 
 
+def check_numeric_array(name, value, where, error=ShapeError):
+    """Raise ``error`` unless ``value`` is a numpy array of numbers (bool, int or float dtype).
+
+    Lists, strings, None and object or string arrays are refused: the course functions read
+    ``.shape`` and do array arithmetic on what they are given.
+    """
+    if not isinstance(value, np.ndarray):
+        raise error(f"{where}: {name} must be a numpy array, got {type(value).__name__}")
+    if value.dtype.kind not in "biuf":
+        raise error(f"{where}: {name} must hold numbers, got dtype {value.dtype}")
+    return value
+
+
+def check_numeric(name, value, where, error=ShapeError):
+    """Raise ``error`` unless ``value`` is a real number or a numpy array of numbers."""
+    if is_real(value):
+        return value
+    return check_numeric_array(name, value, where, error=error)
+
+
 def check_shape(name, array, expected, where):
-    """Raise ShapeError unless ``array.shape`` matches ``expected`` (None entries match any size)."""
+    """Raise ShapeError unless ``array`` is a numeric ndarray whose shape matches ``expected`` (None
+    entries match any size)."""
+    check_numeric_array(name, array, where)
     shape = np.shape(array)
     ok = len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected, shape))
     if not ok:
@@ -143,4 +165,60 @@ def check_finite(name, array, where):
 
 def raise_shape(name, array, expected, where):
     """Raise ShapeError saying ``name`` has the wrong shape; ``expected`` is a description like '(n_x, m, T_x)'."""
+    check_numeric_array(name, array, where)
     raise ShapeError(f"{where}: {name} has shape {np.shape(array)}, expected {expected}")
+
+
+def check_text(name, value, where, error=None):
+    """``value`` unless it is not a str (``error`` defaults to VocabularyError)."""
+    if not isinstance(value, str):
+        from ..errors import VocabularyError
+
+        raise (error or VocabularyError)(f"{where}: {name} must be a string, got {type(value).__name__}")
+    return value
+
+
+def check_ids(name, ids, where, size=None, allow=(), error=None):
+    """``ids`` (a sequence of integer ids) as a 1-D int64 array, or ``error`` (VocabularyError by
+    default) naming the problem: not a sequence, not whole numbers, or outside ``0..size-1`` (other
+    than the values in ``allow``, such as a padding id).  Integral floats (``3.0``) are accepted.
+    """
+    from ..errors import VocabularyError
+
+    error = error or VocabularyError
+    if isinstance(ids, (str, bytes, dict)) or ids is None or is_real(ids) or isinstance(ids, bool):
+        raise error(f"{where}: {name} must be a sequence of integer ids, got {type(ids).__name__}")
+    try:
+        array = np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids)
+    except (TypeError, ValueError, OverflowError):
+        raise error(f"{where}: {name} must be a flat sequence of integer ids") from None
+    if array.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if array.ndim != 1:
+        raise error(f"{where}: {name} must be a flat sequence of integer ids, got shape {array.shape}")
+    if array.dtype.kind == "f" and np.all(np.isfinite(array)) and np.all(array == np.round(array)) \
+            and np.all(np.abs(array) < 2**62):
+        array = array.astype(np.int64)
+    if array.dtype.kind not in "iu" or (array.dtype.kind == "u" and array.max() >= 2**63):
+        raise error(f"{where}: {name} must hold whole-number ids, got {array[:5].tolist()!r}...")
+    array = array.astype(np.int64)
+    if size is not None:
+        bad = ~((array >= 0) & (array < size))
+        if allow:
+            bad &= ~np.isin(array, list(allow))
+        if bad.any():
+            raise error(f"{where}: id {int(array[bad][0])} is not in the vocabulary (ids run 0..{size - 1})")
+    return array
+
+
+def check_finite_result(name, value, where, error=None):
+    """``value`` unless it holds NaN or infinity: a result computed from finite input that
+    overflowed (a sum of squares of values near 1e300 ...).  Raises ``error`` (TrainingDiverged by
+    default, the error for a loss or gradient that became non-finite) naming the overflow."""
+    if not np.all(np.isfinite(value)):
+        from ..errors import TrainingDiverged
+
+        raise (error or TrainingDiverged)(
+            f"{where}: {name} overflowed to NaN or infinity (values too large for float64 "
+            f"arithmetic, or a non-finite value read on the way; scale them down)")
+    return value

@@ -9,8 +9,8 @@ import math
 
 import numpy as np
 
-from ..errors import ConfigError, ShapeError
-from .checks import check_array, check_elements, check_real
+from ..errors import ConfigError, GradientCheckFailed, ShapeError
+from .checks import check_array, check_choice, check_elements, check_finite_result, check_real
 
 
 def numerical_gradient(loss_fn, array, h=1e-5):
@@ -36,6 +36,10 @@ def numerical_gradient(loss_fn, array, h=1e-5):
         finally:
             array[i] = old
         grad[i] = (plus - minus) / (2 * h)
+    # loss_fn reads more than ``array`` (a model's other weights), so a non-finite estimate is not
+    # always an overflow of ``array``'s own values: either way no gradient can be checked against it
+    check_finite_result("the numerical gradient (loss_fn at array +- h)", grad, "numerical_gradient",
+                        error=GradientCheckFailed)
     return grad
 
 
@@ -79,6 +83,10 @@ def norm_relative_error(analytic, numeric):
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(n))):
         return math.inf  # a NaN gradient must never pass a check
     denom = np.linalg.norm(a) + np.linalg.norm(n)
+    if not np.isfinite(denom):  # finite values near 1e300 overflow the norms: the measure is scale-free
+        scale = max(np.abs(a).max(), np.abs(n).max())
+        a, n = a / scale, n / scale
+        denom = np.linalg.norm(a) + np.linalg.norm(n)
     return float(np.linalg.norm(a - n) / denom) if denom > 0 else 0.0
 
 
@@ -91,8 +99,7 @@ def check_gradients(loss_fn, arrays, analytic, h=1e-5, measure="max"):
     measure: "max" (largest elementwise relative error) or "norm" (``norm_relative_error``).
     Returns dict name -> relative error.
     """
-    if measure not in ("max", "norm"):
-        raise ConfigError(f"check_gradients: measure must be 'max' or 'norm', got {measure!r}")
+    check_choice("measure", measure, ("max", "norm"), "check_gradients")
     error = {"max": relative_error, "norm": norm_relative_error}[measure]
     if not isinstance(arrays, dict) or not isinstance(analytic, dict):
         raise ShapeError("check_gradients: arrays and analytic must be dicts name -> array")
@@ -110,4 +117,7 @@ def weighted_loss(outputs, weights):
     weights = check_array("weights", weights, "weighted_loss", finite=False)
     if outputs.shape != weights.shape:
         raise ShapeError(f"weighted_loss: outputs have shape {outputs.shape}, weights {weights.shape}")
-    return float(np.sum(outputs * weights))
+    loss = float(np.sum(outputs * weights))
+    if not math.isfinite(loss) and np.all(np.isfinite(outputs)) and np.all(np.isfinite(weights)):
+        check_finite_result("sum(outputs * weights)", loss, "weighted_loss")
+    return loss

@@ -104,6 +104,9 @@ def init_parameters(vocab_size, n_a, seed=0, dtype=np.float32, cell="rnn", layer
     check_choice("cell", cell, sorted(CELL_BY_NAME), where)  # cells a dict can be read back as (not gru_reset_after)
     forget_bias = check_real("forget_bias", forget_bias, where)
     dtype = check_float_dtype(dtype, where)
+    if abs(forget_bias) > np.finfo(dtype).max:
+        raise ConfigError(f"{where}: forget_bias {forget_bias!r} overflows {np.dtype(dtype).name} "
+                          f"(its largest value is {np.finfo(dtype).max:.3g})")
     G = CELLS[cell].gates
     count = G * n_a * (vocab_size + n_a + 1) + (layers - 1) * G * n_a * (2 * n_a + 1) + vocab_size * (n_a + 1)
     check_elements(count, f"a {layers}-layer {cell} with n_a={n_a} over {vocab_size} ids", where)

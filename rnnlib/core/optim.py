@@ -4,10 +4,12 @@ Gradients are keyed ``"d" + name`` for a parameter ``name`` (the course's conven
 ``Wax``).  Updates happen in place, so a model dict held elsewhere (a notebook variable, a sampler
 widget) sees the new values.
 """
+import math
+
 import numpy as np
 
 from ..errors import ConfigError, ShapeError
-from .checks import check_array, check_real, is_real
+from .checks import check_array, check_finite_result, check_real, is_real
 
 
 def _threshold(name, value, where):
@@ -59,7 +61,10 @@ def clip_by_value(gradients, max_value):
 def global_norm(gradients):
     """sqrt of the sum of squares of every element of every gradient."""
     arrays = [check_array(f"gradient {k!r}", g, "global_norm", finite=False) for k, g in _dict(gradients).items()]
-    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in arrays)))
+    norm = float(np.sqrt(sum(float(np.vdot(g, g)) for g in arrays)))
+    if not math.isfinite(norm) and all(np.all(np.isfinite(g)) for g in arrays):
+        check_finite_result("the global norm", norm, "global_norm")
+    return norm
 
 
 def _dict(gradients):

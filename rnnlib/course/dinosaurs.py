@@ -15,14 +15,16 @@ Editions.  Students hold different editions of the assignment, and each one's ca
   2020/2021 ``verbose`` printout either way;
 * ``get_sample`` (2021's utils) returns what ``print_sample`` (2018's) prints.
 """
+import math
+
 import numpy as np
 
 from ..core import lm
 from ..core.cells.rnn import rnn_step_forward
-from ..core.checks import get_params
+from ..core.checks import check_elements, check_finite, check_int, check_shape, get_params, is_real
 from ..core.functional import softmax
 from ..core.optim import clip_by_value
-from ..errors import CorpusError, ShapeError, VocabularyError
+from ..errors import ConfigError, CorpusError, SamplingError, ShapeError, VocabularyError
 
 BIAS_SPELLINGS = ("b", "ba")  # the published name, and the step-by-step notebook's
 
@@ -65,6 +67,9 @@ def initialize_parameters(n_a, n_x, n_y):
 
     Returns the published dict: Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), b (n_a, 1), by (n_y, 1).
     """
+    n_a, n_x, n_y = (check_int(name, v, "initialize_parameters", minimum=1)
+                     for name, v in (("n_a", n_a), ("n_x", n_x), ("n_y", n_y)))
+    check_elements(n_a * n_x + n_a * n_a + n_y * n_a, f"n_a={n_a}, n_x={n_x}, n_y={n_y}", "initialize_parameters")
     np.random.seed(1)
     Wax = np.random.randn(n_a, n_x) * 0.01
     Waa = np.random.randn(n_a, n_a) * 0.01
@@ -74,19 +79,38 @@ def initialize_parameters(n_a, n_x, n_y):
 
 def get_initial_loss(vocab_size, seq_length):
     """Loss of a uniform guess over ``seq_length`` characters: -log(1/vocab_size) * seq_length."""
+    check_int("vocab_size", vocab_size, "get_initial_loss", minimum=1)
+    check_int("seq_length", seq_length, "get_initial_loss", minimum=0)
     return -np.log(1.0 / vocab_size) * seq_length
 
 
 def smooth(loss, cur_loss):
     """Exponential moving average used for the printed loss: 0.999 * loss + 0.001 * cur_loss."""
+    for name, value in (("loss", loss), ("cur_loss", cur_loss)):
+        if not is_real(value):
+            raise ConfigError(f"smooth: {name} must be a number, got {value!r}")
     return loss * 0.999 + cur_loss * 0.001
 
 
 def get_sample(sample_ix, ix_to_char):
     """The sampled characters as a name with its first letter capitalised (the 2021 edition's utils);
-    the trailing newline, if sampled, is kept."""
-    txt = "".join(ix_to_char[ix] for ix in sample_ix)
-    return txt[0].upper() + txt[1:]
+    the trailing newline, if sampled, is kept.  No indices give the empty name."""
+    if not isinstance(ix_to_char, dict):
+        raise VocabularyError(f"print_sample: ix_to_char must be a dict from index to character, "
+                              f"got {type(ix_to_char).__name__}")
+    if isinstance(sample_ix, (str, bytes, dict)) or not hasattr(sample_ix, "__iter__"):
+        raise VocabularyError(f"print_sample: sample_ix must be a list of indices, got {type(sample_ix).__name__}")
+    chars = []
+    for ix in sample_ix:
+        try:
+            char = ix_to_char[ix]
+        except (KeyError, TypeError):  # unhashable or unknown index
+            raise VocabularyError(f"print_sample: index {ix!r} is not in ix_to_char") from None
+        if not isinstance(char, str):
+            raise VocabularyError(f"print_sample: ix_to_char[{ix!r}] must be a character, got {char!r}")
+        chars.append(char)
+    txt = "".join(chars)
+    return txt[0].upper() + txt[1:] if txt else txt
 
 
 def print_sample(sample_ix, ix_to_char):
@@ -97,6 +121,15 @@ def print_sample(sample_ix, ix_to_char):
 def update_parameters(parameters, gradients, lr):
     """Gradient descent step in place: ``p -= lr * dp`` for Wax, Waa, Wya, b (or ba), by."""
     bias, dbias = _bias_key(parameters, "update_parameters"), _bias_key(gradients, "update_parameters", "d")
+    if not is_real(lr) or not math.isfinite(lr):
+        raise ConfigError(f"update_parameters: lr must be a finite number, got {lr!r}")
+    pairs = (("Wax", "dWax"), ("Waa", "dWaa"), ("Wya", "dWya"), (bias, dbias), ("by", "dby"))
+    params = get_params(parameters, [p for p, _ in pairs], "update_parameters")
+    grads = get_params(gradients, [g for _, g in pairs], "update_parameters")
+    for (name, grad), p, g in zip(pairs, params, grads):
+        if not isinstance(parameters[name], np.ndarray):
+            raise ShapeError(f"update_parameters: parameter {name} must be a numpy array (it is updated in place)")
+        check_shape(grad, g, p.shape, "update_parameters")
     for name, grad in (("Wax", "dWax"), ("Waa", "dWaa"), ("Wya", "dWya"), (bias, dbias), ("by", "dby")):
         parameters[name] += -lr * gradients[grad]
     return parameters
@@ -111,11 +144,24 @@ def sample(parameters, char_to_ix, seed):
     parameters: the Dinosaur Island dict (bias ``b`` or ``ba``).  Returns the list of sampled indices.
     """
     Waa, Wax, Wya, by, b = get_params(parameters, ("Waa", "Wax", "Wya", "by", _bias_key(parameters, "sample")), "sample")
+    if by.ndim != 2 or Waa.ndim != 2:
+        raise ShapeError(f"sample: by and Waa must be 2-D, got shapes {by.shape} and {Waa.shape}")
     vocab_size = by.shape[0]
     n_a = Waa.shape[1]
+    for name, array, shape in (("Waa", Waa, (n_a, n_a)), ("Wax", Wax, (n_a, vocab_size)), ("Wya", Wya, (vocab_size, n_a)),
+                               ("by", by, (vocab_size, 1)), ("b", b, (n_a, 1))):
+        check_shape(name, array, shape, "sample")
+        check_finite(name, array, "sample")
+    if vocab_size < 1 or n_a < 1:
+        raise ShapeError(f"sample: the parameters are empty (vocabulary {vocab_size}, hidden size {n_a})")
+    if not isinstance(char_to_ix, dict):
+        raise VocabularyError(f"sample: char_to_ix must be a dict from character to index, got {type(char_to_ix).__name__}")
     if "\n" not in char_to_ix:
         raise VocabularyError("sample: char_to_ix has no '\\n', which ends a name")
     newline = char_to_ix["\n"]
+    check_int("char_to_ix['\\n']", newline, "sample", minimum=0, maximum=vocab_size - 1, error=VocabularyError)
+    # numpy's legacy seed must stay in [0, 2**32 - 1]; seed + counter grows by 2 a step for 50 steps
+    seed = check_int("seed", seed, "sample", minimum=0, maximum=2**32 - 1 - 2 * 50, error=SamplingError)
     x = np.zeros((vocab_size, 1))
     a_prev = np.zeros((n_a, 1))
     indices = []
@@ -124,6 +170,9 @@ def sample(parameters, char_to_ix, seed):
     while idx != newline and counter != 50:
         a = rnn_step_forward(Wax @ x + b, a_prev, Waa)
         y = softmax(Wya @ a + by)
+        if not np.all(np.isfinite(y)):
+            raise SamplingError("sample: the next-character probabilities overflowed to NaN or infinity "
+                                "(the parameters are too large)")
         np.random.seed(counter + seed)
         idx = int(np.random.choice(range(vocab_size), p=y.ravel()))
         indices.append(idx)
@@ -141,8 +190,8 @@ def _as_ids(seq, name):
     """The course's index lists (first X entry may be None) as a (T, 1) id column; None -> -1."""
     try:
         return np.array([[-1 if v is None else int(v)] for v in seq], dtype=np.int64).reshape(-1, 1)
-    except (TypeError, ValueError):
-        raise VocabularyError(f"{name} must be a list of integer indices (None allowed first), got {seq!r}")
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an index beyond int64
+        raise VocabularyError(f"{name} must be a list of integer indices (None allowed first), got {seq!r:.80}") from None
 
 
 def rnn_lm_forward(X, Y, a0, parameters, vocab_size=27):
@@ -196,6 +245,15 @@ def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_nam
     Returns ``(parameters, last_dino_name)`` for a list of names (2021; the name keeps its newline),
     the parameters alone for a text (2018).  Empty names are skipped.
     """
+    num_iterations = check_int("num_iterations", num_iterations, "model", minimum=0)
+    n_a = check_int("n_a", n_a, "model", minimum=1)
+    dino_names = check_int("dino_names", dino_names, "model", minimum=0)
+    vocab_size = check_int("vocab_size", vocab_size, "model", minimum=1)
+    if not isinstance(verbose, bool):
+        raise ConfigError(f"model: verbose must be True or False, got {verbose!r}")
+    for name, d in (("ix_to_char", ix_to_char), ("char_to_ix", char_to_ix)):
+        if not isinstance(d, dict):
+            raise VocabularyError(f"model: {name} must be a dict, got {type(d).__name__}")
     if isinstance(data_x, str):
         names, as_2021 = data_x.splitlines(), False
     elif isinstance(data_x, (list, tuple)) and all(isinstance(x, str) for x in data_x):
@@ -211,6 +269,13 @@ def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_nam
     unknown = sorted(set("".join(examples)) - set(char_to_ix))
     if unknown:
         raise VocabularyError(f"model: characters {unknown} are not in char_to_ix")
+    for ch, ix in char_to_ix.items():
+        if not (isinstance(ch, str) and len(ch) == 1):
+            raise VocabularyError(f"model: char_to_ix keys must be single characters, got {ch!r}")
+        check_int(f"char_to_ix[{ch!r}]", ix, "model", minimum=0, maximum=vocab_size - 1, error=VocabularyError)
+    missing = sorted({ix for ix in char_to_ix.values()} - set(ix_to_char))
+    if missing:
+        raise VocabularyError(f"model: ix_to_char lacks the indices {missing[:10]} of char_to_ix")
     parameters = initialize_parameters(n_a, vocab_size, vocab_size)
     loss = get_initial_loss(vocab_size, dino_names)
     np.random.seed(0)

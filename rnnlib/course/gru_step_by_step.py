@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core.cells.gru import GRUStepCache, gru_step_backward, gru_step_forward
-from ..core.checks import check_shape, get_params, raise_shape
+from ..core.checks import check_numeric_array, check_shape, get_params, raise_shape
 from ..core.functional import softmax
 from .rnn_step_by_step import SequenceCaches, as_named_cache, as_sequence_caches
 
@@ -108,8 +108,10 @@ def gru_forward(x, a0, parameters):
     where = "gru_forward"
     stacked = _stack(parameters, where)
     n_a, n_x = stacked.n_a, stacked.n_x
+    check_numeric_array('x', x, where)
     if np.ndim(x) != 3:
         raise_shape("x", x, "(n_x, m, T_x)", where)
+    check_shape("a0", a0, (n_a, None), where)
     check_shape("a0", a0, (n_a, None), where)
     check_shape("x", x, (n_x, a0.shape[1], None), where)
     m, T_x = x.shape[1], x.shape[2]
@@ -160,6 +162,9 @@ def gru_cell_backward(da_next, cache):
     cache = as_cell_cache(cache, where)
     stacked = _stack(cache.parameters, where, _GATE_KEYS)
     check_shape("da_next", da_next, np.shape(cache.a_next), where)
+    if (stacked.n_a, stacked.n_x) != (cache.a_next.shape[0], cache.xt.shape[0]):
+        raise_shape("the parameters' Wu", cache.parameters["Wu"], f"({cache.a_next.shape[0]}, "
+                    f"{cache.a_next.shape[0]} + {cache.xt.shape[0]})", where)
     return _cell_backward(da_next, cache, stacked)
 
 
@@ -172,6 +177,7 @@ def gru_backward(da, caches):
     """
     where = "gru_backward"
     cell_caches = as_sequence_caches(caches, where, as_cell_cache)
+    check_numeric_array('da', da, where)
     if np.ndim(da) != 3 or da.shape[2] != len(cell_caches):
         raise_shape("da", da, f"(n_a, m, {len(cell_caches)})", where)
     stacked = _stack(cell_caches[0].parameters, where, _GATE_KEYS)

@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core.cells.lstm import GATES, LSTMStepCache, lstm_step_backward, lstm_step_forward
-from ..core.checks import check_shape, get_params, raise_shape
+from ..core.checks import check_numeric_array, check_shape, get_params, raise_shape
 from ..core.functional import softmax
 from .rnn_step_by_step import SequenceCaches, as_named_cache, as_sequence_caches
 
@@ -103,6 +103,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     Wx, Wh, b = lstm_stack_params(parameters, where)
     n_a, n_x = Wh.shape[1], Wx.shape[1]
     Wy, by = _output_params(parameters, n_a, where)
+    check_shape("c_prev", c_prev, (n_a, None), where)  # None is only for lstm_forward's own calls
     _check_cell_inputs(xt, a_prev, c_prev, n_x, n_a, where)
     return _cell_forward(xt, a_prev, c_prev, parameters, Wx, Wh, b, Wy, by)
 
@@ -119,6 +120,7 @@ def lstm_forward(x, a0, parameters):
     Wx, Wh, b = lstm_stack_params(parameters, where)
     n_a, n_x = Wh.shape[1], Wx.shape[1]
     Wy, by = _output_params(parameters, n_a, where)
+    check_numeric_array('x', x, where)
     if np.ndim(x) != 3:
         raise_shape("x", x, "(n_x, m, T_x)", where)
     _check_cell_inputs(x, a0, None, n_x, n_a, where, x_name="x", a_name="a0")
@@ -167,6 +169,8 @@ def lstm_cell_backward(da_next, dc_next, cache):
     check_shape("da_next", da_next, a_next.shape, where)
     check_shape("dc_next", dc_next, a_next.shape, where)
     Wx, Wh, _ = lstm_stack_params(parameters, where)
+    if Wh.shape[1] != a_next.shape[0] or Wx.shape[1] != xt.shape[0]:
+        raise_shape("the parameters' Wf", parameters["Wf"], f"({a_next.shape[0]}, {a_next.shape[0]} + {xt.shape[0]})", where)
     dxw, dxt, da_prev, dc_prev = _cell_backward(da_next, dc_next, a_prev, xt, step_cache, Wx, Wh)
     dW = dxw @ np.concatenate([a_prev, xt], axis=0).T
     return {"dxt": dxt, "da_prev": da_prev, "dc_prev": dc_prev,
@@ -185,6 +189,7 @@ def lstm_backward(da, caches):
     where = "lstm_backward"
     cell_caches = as_sequence_caches(caches, where, as_cell_cache)
     a_shape = np.shape(cell_caches[0].a_next)
+    check_numeric_array('da', da, where)
     if np.ndim(da) != 3 or da.shape[:2] != a_shape or not 1 <= da.shape[2] <= len(cell_caches):
         raise_shape("da", da, f"({a_shape[0]}, {a_shape[1]}, T) with 1 <= T <= {len(cell_caches)}", where)
     n_a, m, T = da.shape

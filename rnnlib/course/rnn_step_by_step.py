@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core.cells.rnn import rnn_step_backward, rnn_step_forward
-from ..core.checks import check_shape, get_params, raise_shape
+from ..core.checks import check_numeric_array, check_shape, get_params, raise_shape
 from ..core.functional import softmax
 from ..errors import ShapeError
 
@@ -60,6 +60,13 @@ def as_named_cache(kind, cache, made_by, where):
     cache = kind(*cache)
     if not isinstance(cache.parameters, dict):
         raise ShapeError(f"{where}: the cache's last entry must be the parameters dict")
+    # every state in the cache is an (n_a, m) array like a_next; xt is (n_x, m)
+    check_shape("the cache's a_next", cache.a_next, (None, None), where)
+    n_a, m = cache.a_next.shape
+    for field in kind._fields:
+        if field not in ("a_next", "xt", "parameters"):
+            check_shape(f"the cache's {field}", getattr(cache, field), (n_a, m), where)
+    check_shape("the cache's xt", cache.xt, (None, m), where)
     return cache
 
 
@@ -91,9 +98,11 @@ def rnn_forward(x, a0, parameters):
     Returns (a (n_a, m, T_x), y_pred (n_y, m, T_x), caches) with caches = (list of cell caches, x).
     """
     Wya = get_params(parameters, ("Wya",), "rnn_forward")[0]
+    check_numeric_array('x', x, "rnn_forward")
     if np.ndim(x) != 3:
         raise_shape("x", x, "(n_x, m, T_x)", "rnn_forward")
     n_x, m, T_x = x.shape
+    check_shape("a0", a0, (None, m), "rnn_forward")
     n_a = a0.shape[0]
     a = np.zeros((n_a, m, T_x))
     y_pred = np.zeros((Wya.shape[0], m, T_x))
@@ -114,6 +123,8 @@ def rnn_cell_backward(da_next, cache):
     """
     a_next, a_prev, xt, parameters = as_cell_cache(cache, "rnn_cell_backward")
     Wax, Waa = get_params(parameters, ("Wax", "Waa"), "rnn_cell_backward")
+    check_shape("Wax", Wax, (a_next.shape[0], xt.shape[0]), "rnn_cell_backward")
+    check_shape("Waa", Waa, (a_next.shape[0], a_next.shape[0]), "rnn_cell_backward")
     check_shape("da_next", da_next, a_next.shape, "rnn_cell_backward")
     dz, da_prev = rnn_step_backward(da_next, a_next, Waa)
     return {
@@ -132,6 +143,7 @@ def rnn_backward(da, caches):
     Returns dict dx (n_x, m, T_x), da0 (n_a, m), dWax, dWaa, dba.
     """
     cell_caches = as_sequence_caches(caches, "rnn_backward", as_cell_cache)
+    check_numeric_array('da', da, "rnn_backward")
     if np.ndim(da) != 3 or da.shape[2] != len(cell_caches):
         raise_shape("da", da, f"(n_a, m, {len(cell_caches)})", "rnn_backward")
     n_a, m, T_x = da.shape

@@ -19,7 +19,7 @@ import numpy as np
 from ..core import lm
 from ..errors import CorpusError, ModelFileError, SamplingError, VocabularyError
 from ..training.model_files import load_model
-from ..core.checks import check_elements
+from ..core.checks import check_elements, check_int
 from ..training.sampling import check_char_model, check_temperature, check_top_k, draw, make_rng, normalise_prefix, probabilities
 
 OPENING = "the opening line"  # how messages name the prefix of a poem
@@ -96,6 +96,10 @@ def build_data(text, Tx=40, stride=3):
     Returns (sentences, next_chars): two lists of equal length, strings of length Tx and single
     characters.
     """
+    if not isinstance(text, str):
+        raise CorpusError(f"build_data: text must be a string, got {type(text).__name__}")
+    Tx = check_int("Tx", Tx, "build_data", error=CorpusError)
+    stride = check_int("stride", stride, "build_data", error=CorpusError)
     if Tx < 1 or stride < 1:
         raise CorpusError(f"Tx and stride must be >= 1, got Tx={Tx}, stride={stride}")
     if len(text) <= Tx:
@@ -113,6 +117,23 @@ def vectorization(X, Y, n_x, char_indices, Tx=40):
     window i, y[i] its next character.  (rnnlib's own trainer reads ids instead; this is here to
     show what the course feeds Keras, and how big it is.)
     """
+    where = "vectorization"
+    for name, value in (("X", X), ("Y", Y)):
+        if not isinstance(value, (list, tuple)) or not all(isinstance(c, str) for c in value):
+            raise CorpusError(f"{where}: {name} must be a list of strings, got {value!r:.60}")
+    bad = [c for c in Y if len(c) != 1]
+    if bad:
+        raise CorpusError(f"{where}: each Y entry must be one character, got {bad[0]!r}")
+    Tx = check_int("Tx", Tx, where, minimum=1)
+    n_x = check_int("n_x", n_x, where, minimum=1)
+    if not isinstance(char_indices, dict):
+        raise VocabularyError(f"{where}: char_indices must be a dict from character to index, "
+                              f"got {type(char_indices).__name__}")
+    for c, i in char_indices.items():
+        if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
+            raise VocabularyError(f"{where}: char_indices[{c!r}] must be an integer index, got {i!r}")
+        check_int(f"char_indices[{c!r}]", i, where, minimum=0, maximum=n_x - 1, error=VocabularyError)
+    check_elements(len(X) * Tx * n_x, f"a ({len(X)}, {Tx}, {n_x}) one-hot x", where)
     m = len(X)
     if m != len(Y):
         raise CorpusError(f"{m} windows in X but {len(Y)} next characters in Y")

@@ -47,7 +47,8 @@ import numpy as np
 
 from ..core import lm
 from ..core.cells.rnn import rnn_step_backward, rnn_step_forward
-from ..errors import GradientCheckFailed, SamplingError, ShapeError, TrainingDiverged, VocabularyError
+from ..core.checks import check_ids, check_int
+from ..errors import CorpusError, GradientCheckFailed, SamplingError, ShapeError, TrainingDiverged, VocabularyError
 from ..core.functional import softmax
 from ..core.gradcheck import numerical_gradient
 
@@ -402,6 +403,14 @@ def total_loss(parameters, X, Y, max_columns=512):
     Sequences are sorted by length and padded into batches of at most ``max_columns`` time steps
     in all, so a vocabulary of 8,000 costs tens of MB, not gigabytes.
     """
+    for name, seqs in (("X", X), ("Y", Y)):
+        if not isinstance(seqs, (list, tuple)):
+            raise ShapeError(f"total_loss: {name} must be a list of id arrays, got {type(seqs).__name__}")
+    X = [s if isinstance(s, np.ndarray) and s.dtype.kind in "iu" and s.ndim == 1 else check_ids("each X sequence", s, "total_loss")
+         for s in X]
+    Y = [s if isinstance(s, np.ndarray) and s.dtype.kind in "iu" and s.ndim == 1 else check_ids("each Y sequence", s, "total_loss")
+         for s in Y]
+    max_columns = check_int("max_columns", max_columns, "total_loss", minimum=1)
     if len(X) != len(Y):
         raise ShapeError(f"total_loss: {len(X)} inputs but {len(Y)} targets")
     order = sorted(range(len(X)), key=lambda i: len(X[i]))
@@ -426,6 +435,11 @@ def total_loss(parameters, X, Y, max_columns=512):
 def lm_pairs(sequences, end_id, start_id=-1):
     """(X, Y) for sentences of word ids the way ``rnnlib.train_sequences`` trains them:
     x = [start_id, w1..wn], y = [w1..wn, end_id]; start_id -1 is the zero input."""
+    if not isinstance(sequences, (list, tuple)):
+        raise CorpusError(f"lm_pairs: sequences must be a list of id arrays, got {type(sequences).__name__}")
+    sequences = [check_ids("each sequence", s, "lm_pairs") for s in sequences]
+    end_id = check_int("end_id", end_id, "lm_pairs", minimum=-1, maximum=2**62, error=VocabularyError)
+    start_id = check_int("start_id", start_id, "lm_pairs", minimum=-1, maximum=2**62, error=VocabularyError)
     X = [np.concatenate(([start_id], s)).astype(np.int64) for s in sequences]
     Y = [np.concatenate((s, [end_id])).astype(np.int64) for s in sequences]
     return X, Y
@@ -434,6 +448,8 @@ def lm_pairs(sequences, end_id, start_id=-1):
 def perplexity(parameters, X, Y):
     """exp(mean nats per word) of an ``lm`` model on (X, Y) (see ``total_loss``)."""
     loss_sum, count = total_loss(parameters, X, Y)
+    if count == 0:
+        raise CorpusError("perplexity: X and Y hold no target to score")
     return math.exp(loss_sum / count)
 
 

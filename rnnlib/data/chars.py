@@ -7,6 +7,7 @@ vector (id -1) exactly as the course's ``X = [None] + ...``.
 """
 import numpy as np
 
+from ..core.checks import check_ids, check_int, check_real, check_text
 from ..errors import CorpusError, VocabularyError
 
 START = -1  # input id meaning "no input": the zero vector the course feeds first
@@ -20,13 +21,15 @@ class CharVocab:
     """
 
     def __init__(self, chars):
+        if chars is None or not hasattr(chars, "__iter__") or isinstance(chars, (bytes, dict)):
+            raise VocabularyError(f"CharVocab: chars must be a list of characters (or a string), got {type(chars).__name__}")
         chars = list(chars)
         if len(chars) < 2:
             raise VocabularyError(f"a vocabulary needs at least 2 characters, got {chars!r}")
-        if len(set(chars)) != len(chars):
-            raise VocabularyError("vocabulary characters must be unique")
         if not all(isinstance(c, str) and len(c) == 1 for c in chars):
             raise VocabularyError("vocabulary entries must be single characters")
+        if len(set(chars)) != len(chars):
+            raise VocabularyError("vocabulary characters must be unique")
         self.chars = chars
         self.char_to_ix = {c: i for i, c in enumerate(chars)}
         self.ix_to_char = dict(enumerate(chars))
@@ -34,6 +37,7 @@ class CharVocab:
     @classmethod
     def from_text(cls, text):
         """The course's vocabulary: every distinct character of ``text``, sorted."""
+        check_text("text", text, "CharVocab.from_text", error=CorpusError)
         if not text or not text.strip():
             raise CorpusError("cannot build a vocabulary from an empty or whitespace-only text")
         return cls(sorted(set(text)))
@@ -49,10 +53,12 @@ class CharVocab:
 
     def unknown(self, text):
         """Characters of ``text`` that are not in the vocabulary, sorted."""
+        check_text("text", text, "CharVocab.unknown")
         return sorted(set(text) - set(self.char_to_ix))
 
     def encode(self, text):
         """Ids of ``text``'s characters as an int64 array; VocabularyError names unknown characters."""
+        check_text("text", text, "CharVocab.encode")
         missing = self.unknown(text)
         if missing:
             raise VocabularyError(
@@ -63,6 +69,10 @@ class CharVocab:
 
     def decode(self, ids):
         """The string for a sequence of ids."""
+        if not isinstance(ids, np.ndarray) or ids.dtype.kind not in "iu":
+            ids = check_ids("ids", ids, "CharVocab.decode")
+        elif ids.ndim != 1:
+            raise VocabularyError(f"CharVocab.decode: ids must be a flat sequence, got shape {ids.shape}")
         try:
             return "".join(self.ix_to_char[int(i)] for i in ids)
         except KeyError as e:
@@ -71,6 +81,7 @@ class CharVocab:
 
 def split_names(text):
     """One name per line, stripped, empty lines dropped; CorpusError if nothing is left."""
+    check_text("text", text, "split_names", error=CorpusError)
     names = [line.strip() for line in text.split("\n")]
     names = [n for n in names if n]
     if not names:
@@ -84,13 +95,28 @@ def names_to_batch(names, vocab, end="\n"):
     names: list of m strings.  Returns (X, Y), each (T, m) int64 with T = longest name + 1:
     X[:, j] = [START, ids of name j, START...] and Y[:, j] = [ids of name j, id of ``end``, PAD...].
     """
+    if isinstance(names, str) or not isinstance(names, (list, tuple)):
+        raise CorpusError(f"names_to_batch: names must be a list of strings, got {type(names).__name__}")
     if not names:
         raise CorpusError("names_to_batch: no names given")
+    if not isinstance(vocab, CharVocab):
+        raise VocabularyError(f"names_to_batch: vocab must be a CharVocab, got {type(vocab).__name__}")
+    for n in names:
+        check_text("each name", n, "names_to_batch", error=CorpusError)
+    check_text("end", end, "names_to_batch")
+    if len(end) != 1:
+        raise VocabularyError(f"names_to_batch: end must be one character, got {end!r}")
     return pad_ids([vocab.encode(n) for n in names], int(vocab.encode(end)[0]))
 
 
 def pad_ids(sequences, end_id):
     """``names_to_batch`` for names already encoded: a list of m int arrays -> (X, Y), each (T, m)."""
+    if not isinstance(sequences, (list, tuple)) or not sequences:
+        raise CorpusError(f"pad_ids: sequences must be a non-empty list of id arrays, got {sequences!r:.60}")
+    sequences = [check_ids("each sequence", s, "pad_ids") for s in sequences]
+    end_id = check_int("end_id", end_id, "pad_ids", error=VocabularyError)
+    if np.iinfo(np.int64).max < end_id or end_id < np.iinfo(np.int64).min:
+        raise VocabularyError(f"pad_ids: end_id {end_id} does not fit an int64 id")
     T = max(len(s) for s in sequences) + 1
     X = np.full((T, len(sequences)), START, dtype=np.int64)
     Y = np.full((T, len(sequences)), PAD, dtype=np.int64)
@@ -111,7 +137,13 @@ def train_val_split(items, val_fraction=0.1, seed=0):
     """
     # Each distinct item is its own group of one: grouped_split's shuffle of groups is then
     # exactly a shuffle of the distinct items.
-    return grouped_split(list(dict.fromkeys(items)), val_fraction=val_fraction, seed=seed)
+    if items is None or isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise CorpusError(f"train_val_split: items must be a list, got {type(items).__name__}")
+    try:
+        distinct = list(dict.fromkeys(items))
+    except TypeError:
+        raise CorpusError("train_val_split: items must be hashable (strings, numbers, tuples)") from None
+    return grouped_split(distinct, val_fraction=val_fraction, seed=seed)
 
 
 def grouped_split(items, key=None, val_fraction=0.1, seed=0):
@@ -125,13 +157,22 @@ def grouped_split(items, key=None, val_fraction=0.1, seed=0):
     groups appear in shuffled order.  CorpusError for a fraction outside [0, 1), a bad seed, or
     nothing left to train on.
     """
+    val_fraction = check_real("val_fraction", val_fraction, "grouped_split", error=CorpusError)
     if not 0 <= val_fraction < 1:
         raise CorpusError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    if key is not None and not callable(key):
+        raise CorpusError(f"grouped_split: key must be a function or None, got {key!r}")
+    if items is None or isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise CorpusError(f"grouped_split: items must be a list, got {type(items).__name__}")
     if not (isinstance(seed, (int, np.integer)) and seed >= 0):
         raise CorpusError(f"seed must be a whole number >= 0, got {seed!r}")
     groups = {}
     for item in items:
-        groups.setdefault(item if key is None else key(item), []).append(item)
+        group = item if key is None else key(item)
+        try:
+            groups.setdefault(group, []).append(item)
+        except TypeError:
+            raise CorpusError(f"grouped_split: items must be hashable (strings, numbers, tuples), got {group!r:.60}") from None
     members = list(groups.values())
     order = np.random.default_rng(seed).permutation(len(members))
     n_val = int(round(len(members) * val_fraction))
@@ -171,6 +212,9 @@ def split_tail(ids, val_fraction=0.1):
     For one continuous text a random split would cut it into pieces; the end is the usual choice
     (the Shakespeare notebooks hold out the last 10%).  val_fraction 0 gives an empty val.
     """
+    val_fraction = check_real("val_fraction", val_fraction, "split_tail", error=CorpusError)
+    if not (isinstance(ids, (list, tuple, str)) or (isinstance(ids, np.ndarray) and ids.ndim >= 1)):
+        raise CorpusError(f"split_tail: ids must be an array or list of ids, got {type(ids).__name__}")
     if not 0 <= val_fraction < 1:
         raise CorpusError(f"val_fraction must be in [0, 1), got {val_fraction}")
     split = len(ids) - int(round(len(ids) * val_fraction))

@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import pooch
 
-from ..errors import CorpusError, DatasetUnavailable
+from ..errors import ConfigError, CorpusError, DatasetUnavailable
 
 MIRROR_ENV = "RNNLIB_DATA_MIRROR"
 CACHE_ENV = "RNNLIB_DATA_DIR"
@@ -184,6 +184,8 @@ def load_text(name: str, lower: bool = True) -> str:
     """Read corpus ``name`` as text (UTF-8 unless ``ENCODINGS`` says otherwise); lowercase it
     unless ``lower=False``.  Decoding is strict: a byte the encoding does not define is a
     CorpusError, never a silent U+FFFD."""
+    if not isinstance(lower, (bool, np.bool_)):
+        raise ConfigError(f"load_text: lower must be True or False, got {lower!r}")
     path = fetch(name)
     encoding = ENCODINGS.get(name, "utf-8")
     try:

@@ -35,7 +35,8 @@ from collections import Counter
 
 import numpy as np
 
-from ..errors import CorpusError, VocabularyError
+from ..core.checks import check_ids, check_int, is_int
+from ..errors import ConfigError, CorpusError, VocabularyError
 from .chars import PAD
 from .counting import count_tokens, rank_by_count
 
@@ -60,6 +61,12 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 def _check_text(text, where):
     if not isinstance(text, str):
         raise CorpusError(f"{where}: expected a string, got {type(text).__name__}")
+
+
+def _check_sequence(value, what, where, error=CorpusError):
+    """Refuse ``value`` unless it is a list-like of items (not a string, dict, number or None)."""
+    if value is None or isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise error(f"{where}: {what} must be a list, got {type(value).__name__}")
 
 
 def split_sentences(text):
@@ -90,6 +97,8 @@ def word_tokenize(sentence, lower=True):
     ['he', 'left', '!']
     """
     _check_text(sentence, "word_tokenize")
+    if not isinstance(lower, (bool, np.bool_)):
+        raise ConfigError(f"word_tokenize: lower must be True or False, got {lower!r}")
     if lower:
         sentence = sentence.lower()
     return [m.group() for m in _TOKEN.finditer(sentence)]
@@ -116,6 +125,7 @@ def strip_speakers(text, max_words=4):
     separated by blank lines.
     """
     _check_text(text, "strip_speakers")
+    max_words = check_int("max_words", max_words, "strip_speakers", minimum=0)
     kept = []
     for paragraph in re.split(r"\n[^\S\n]*\n", text):
         lines = paragraph.strip("\n").split("\n")
@@ -133,6 +143,10 @@ def join_words(tokens):
     An approximation (the tokenizer forgot the original spacing): ``["he", "left", "!"]`` gives
     ``"he left!"``.
     """
+    _check_sequence(tokens, "tokens", "join_words", VocabularyError)
+    tokens = list(tokens)
+    if not all(isinstance(t, str) for t in tokens):
+        raise VocabularyError("join_words: tokens must be strings")
     text = ""
     for token in tokens:
         if text and not (token and token[0] in ".,;:!?)]}'\u2019") and not text.endswith(("(", "[", "{")):
@@ -161,6 +175,7 @@ class WordVocab:
     start_id, end_id, unknown_id = 0, 1, 2
 
     def __init__(self, tokens, counts=None, lower=True):
+        _check_sequence(tokens, "tokens", "WordVocab", VocabularyError)
         tokens = list(tokens)
         if not all(isinstance(t, str) and t for t in tokens):
             raise VocabularyError("vocabulary tokens must be non-empty strings")
@@ -171,6 +186,10 @@ class WordVocab:
         if len(set(tokens)) != len(tokens):
             repeated = sorted(t for t, n in Counter(tokens).items() if n > 1)
             raise VocabularyError(f"vocabulary tokens must be unique; repeated: {repeated[:5]}")
+        if not isinstance(lower, (bool, np.bool_)):
+            raise ConfigError(f"WordVocab: lower must be True or False, got {lower!r}")
+        if counts is not None and not (isinstance(counts, dict) and all(is_int(n) for n in counts.values())):
+            raise VocabularyError("WordVocab: counts must be a dict from token to a whole-number count")
         self.tokens = tokens
         self.lower = bool(lower)
         self.counts = dict(counts) if counts is not None else None
@@ -188,7 +207,14 @@ class WordVocab:
         """
         if not isinstance(size, (int, np.integer)) or size < 4:
             raise VocabularyError(f"vocabulary size must be an integer >= 4 (3 special tokens + 1 word), got {size!r}")
+        _check_sequence(sentences, "sentences", "WordVocab.build")
+        for sentence in sentences:
+            _check_sequence(sentence, "each sentence (a list of tokens)", "WordVocab.build")
         sentences = [list(s) for s in sentences]
+        if not all(isinstance(t, str) for s in sentences for t in s):
+            raise CorpusError("WordVocab.build: tokens must be strings")
+        if not isinstance(lower, (bool, np.bool_)):
+            raise ConfigError(f"WordVocab.build: lower must be True or False, got {lower!r}")
         words, _, _ = count_tokens(sentences)
         if not words:
             raise CorpusError("cannot build a vocabulary: the corpus has no words")
@@ -222,6 +248,7 @@ class WordVocab:
         """The ``n`` most frequent words (special tokens left out) with their counts."""
         if self.counts is None:
             raise VocabularyError("this vocabulary has no counts (it was loaded, not built from a corpus)")
+        n = check_int("n", n, "WordVocab.most_common", minimum=0)
         return [(w, self.counts[w]) for w in self.tokens[3 : 3 + n]]
 
     def _id(self, token):
@@ -234,6 +261,8 @@ class WordVocab:
         """Ids (int64 array) of a sentence: a string (tokenized with ``word_tokenize``) or a list
         of tokens.  Words not in the vocabulary get ``UNKNOWN_TOKEN``'s id.  No start or end marker
         is added (see ``training_pair``)."""
+        if not isinstance(sentence, str):
+            _check_sequence(sentence, "sentence (a string or a list of tokens)", "WordVocab.encode", VocabularyError)
         tokens = word_tokenize(sentence, self.lower) if isinstance(sentence, str) else list(sentence)
         if not all(isinstance(t, str) for t in tokens):
             raise VocabularyError("encode: expected a string or a list of token strings")
@@ -241,6 +270,8 @@ class WordVocab:
 
     def ids_to_tokens(self, ids):
         """The tokens for a sequence of ids; padding (-1) is skipped."""
+        if not (isinstance(ids, np.ndarray) and ids.dtype.kind in "iu"):
+            ids = check_ids("ids", ids, "WordVocab.ids_to_tokens")
         out = []
         for i in np.asarray(ids).reshape(-1):
             i = int(i)
@@ -261,10 +292,12 @@ class WordVocab:
         ``oov_token``)."""
         if isinstance(texts, str):
             raise CorpusError("texts_to_sequences takes a list of texts, not a single string")
+        _check_sequence(texts, "texts", "WordVocab.texts_to_sequences")
         return [self.encode(t).tolist() for t in texts]
 
     def sequences_to_texts(self, sequences):
         """The inverse of ``texts_to_sequences`` (up to spacing, case and unknown words)."""
+        _check_sequence(sequences, "sequences", "WordVocab.sequences_to_texts", VocabularyError)
         return [self.decode(s) for s in sequences]
 
     def training_pair(self, sentence):
@@ -276,5 +309,6 @@ class WordVocab:
 
     def training_pairs(self, sentences):
         """(X, Y): lists of ``training_pair`` arrays for many sentences (strings or token lists)."""
+        _check_sequence(sentences, "sentences", "WordVocab.training_pairs")
         pairs = [self.training_pair(s) for s in sentences]
         return [x for x, _ in pairs], [y for _, y in pairs]

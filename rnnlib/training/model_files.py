@@ -126,7 +126,11 @@ def load_model(path, expect_vocab=None):
         raise ModelFileError(f"load_model: expect_vocab must be a CharVocab, a WordVocab or None, "
                              f"got {type(expect_vocab).__name__}")
     path = Path(path)
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as e:  # a name too long for the file system, a permission problem ...
+        raise ModelFileError(f"cannot read a model file at {str(path)[:80]!r}: {e.strerror or e}") from None
+    if not found:
         raise ModelFileError(f"no model file at {path}")
     if not zipfile.is_zipfile(path):  # checked first: numpy would blame "pickled data" for any non-zip
         raise ModelFileError(f"{path} is not an rnnlib model file (not an .npz archive)")

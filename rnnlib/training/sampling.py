@@ -24,6 +24,7 @@ Choices made here
   prefix included.  ``max_length`` must be greater than ``len(prefix)`` so at least one character
   is drawn.  A vocabulary without ``'\\n'`` is allowed: its names always run to ``max_length``.
 """
+import math
 import numbers
 
 import numpy as np
@@ -46,7 +47,7 @@ def _is_int(value):
 
 def check_temperature(temperature):
     ok = isinstance(temperature, numbers.Real) and not isinstance(temperature, bool)
-    if not ok or not np.isfinite(temperature) or temperature <= 0:
+    if not ok or not math.isfinite(temperature) or temperature <= 0:
         raise SamplingError(f"temperature must be a finite number > 0, got {temperature!r}")
     return float(temperature)
 

@@ -22,7 +22,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..core import lm
-from ..core.checks import check_choice, check_elements, check_int, check_real
+from ..core.checks import check_choice, check_elements, check_ids, check_int, check_real
 from ..errors import ConfigError, CorpusError, TrainingDiverged
 from .model_files import save_model
 from .language_model import LanguageModel
@@ -130,6 +130,10 @@ def evaluate(parameters, X, Y):
 def evaluate_stream(parameters, ids, streams=16, chunk=256):
     """Mean loss in nats per character over a long text, reading it as ``streams`` parallel
     streams with the state carried from chunk to chunk (each stream starts from a zero state)."""
+    streams = check_int("streams", streams, "evaluate_stream", minimum=1)
+    chunk = check_int("chunk", chunk, "evaluate_stream", minimum=1)
+    if not (isinstance(ids, np.ndarray) and ids.dtype.kind in "iu"):
+        ids = check_ids("ids", ids, "evaluate_stream", error=CorpusError)
     data = _as_streams(ids, streams, "validation text")
     state, loss_sum, count = None, 0.0, 0
     for start in range(0, len(data) - 1, chunk):
@@ -137,6 +141,8 @@ def evaluate_stream(parameters, ids, streams=16, chunk=256):
         X = X[: len(Y)]
         part, n, cache = lm.forward(parameters, X, Y, state)
         state, loss_sum, count = lm.final_state(cache), loss_sum + part, count + n
+    if count == 0:
+        raise CorpusError(f"evaluate_stream: the text ({len(ids)} ids in {streams} streams) has no character to predict")
     return loss_sum / count
 
 
@@ -363,6 +369,13 @@ def _record(history, step, train_loss, val_loss, seconds):
 
 def shuffled_batches(sequences, batch_size, rng):
     """Endless mini-batches: each epoch visits every sequence once, in a fresh random order."""
+    if not isinstance(sequences, (list, tuple, np.ndarray)) or (isinstance(sequences, np.ndarray) and sequences.ndim == 0) \
+            or len(sequences) == 0:
+        raise CorpusError(f"shuffled_batches: sequences must be a non-empty list, got {sequences!r:.60}")
+    batch_size = check_int("batch_size", batch_size, "shuffled_batches", minimum=1)
+    if not isinstance(rng, np.random.Generator):
+        raise ConfigError(f"shuffled_batches: rng must be a numpy Generator (np.random.default_rng), "
+                          f"got {type(rng).__name__}")
     n = len(sequences)
     while True:
         order = rng.permutation(n)

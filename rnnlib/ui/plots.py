@@ -7,12 +7,15 @@ whatever inline-backend hooks the kernel or a test runner such as nbval has inst
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..core.checks import check_array, is_int
 from ..errors import ConfigError
 
 
 def moving_average(values, window):
     """Mean of each run of ``window`` consecutive values (length len(values) - window + 1)."""
-    values = np.asarray(values, dtype=np.float64)
+    values = check_array("values", values, "moving_average", ndim=1, finite=False).astype(np.float64)
+    if not is_int(window):
+        raise ConfigError(f"moving_average: window must be a whole number, got {window!r}")
     if values.size == 0:
         return values
     window = effective_window(window, len(values))

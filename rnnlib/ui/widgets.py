@@ -33,6 +33,12 @@ def render_names(names, known_flags=None):
     known_flags: one bool per name, or None to mark nothing.  Names are HTML-escaped; an empty
     name (the model ended at once) is shown as "(empty)".
     """
+    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise ConfigError(f"render_names: names must be a list of strings, got {names!r:.60}")
+    if known_flags is not None and (not isinstance(known_flags, (list, tuple, np.ndarray))
+                                    or len(known_flags) != len(names)
+                                    or not all(isinstance(k, (bool, np.bool_)) for k in known_flags)):
+        raise ConfigError(f"render_names: known_flags must be None or one True/False per name, got {known_flags!r:.60}")
     if known_flags is None:
         known_flags = [False] * len(names)
     items = []
@@ -48,6 +54,8 @@ def render_names(names, known_flags=None):
 
 def render_message(text):
     """HTML for a problem to show in place of the names (escaped)."""
+    if not isinstance(text, str):
+        raise ConfigError(f"render_message: text must be a string, got {type(text).__name__}")
     return f'<p class="rnnlib-error" style="color:#b00">{html.escape(text)}</p>'
 
 
@@ -138,6 +146,8 @@ def dino_sampler(model, known_names=None, seed=0, max_length=50):
 
 def render_poem(text):
     """HTML for generated text: escaped, line breaks kept."""
+    if not isinstance(text, str):
+        raise ConfigError(f"render_poem: text must be a string, got {type(text).__name__}")
     return f'<pre class="rnnlib-poem-text" style="white-space:pre-wrap;font-family:serif;font-size:1.05em">{html.escape(text)}</pre>'
 
 

@@ -24,3 +24,32 @@ def test_inplace_softmax_overwrites_its_input_with_the_same_result():
 
 def test_sigmoid():
     np.testing.assert_allclose(sigmoid(np.array([0.0, 2.0])), [0.5, 1 / (1 + np.exp(-2.0))])
+
+
+def test_issue9_softmax_sigmoid_refuse_bad_arguments():
+    """Fuzz findings: softmax(z, axis=-7) raised AxisError, softmax("abc") AttributeError, sigmoid(None) TypeError."""
+    import numpy as np
+    import pytest
+    from rnnlib.core.functional import sigmoid, softmax
+    from rnnlib.errors import ConfigError, ShapeError
+    with pytest.raises(ConfigError, match="axis"):
+        softmax(np.ones((3, 2)), -7)
+    with pytest.raises(ConfigError, match="axis"):
+        softmax(np.ones((3, 2)), "0")
+    with pytest.raises(ShapeError, match="numpy array"):
+        softmax("abc")
+    with pytest.raises(ShapeError, match="numpy array"):
+        sigmoid(None)
+    with pytest.raises(ShapeError, match="numbers"):
+        sigmoid(np.array(["a", "b"]))
+    assert sigmoid(0.0) == 0.5
+
+
+def test_issue9_softmax_of_an_empty_array():
+    """Long-run fuzz finding: softmax(np.zeros((0, 2))) raised numpy's zero-size reduction ValueError."""
+    import numpy as np
+    import pytest
+    from rnnlib.core.functional import softmax
+    from rnnlib.errors import ShapeError
+    with pytest.raises(ShapeError, match="empty"):
+        softmax(np.zeros((0, 2)))

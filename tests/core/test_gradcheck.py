@@ -100,3 +100,29 @@ def test_nan_gradients_never_pass():
     nan = np.full(3, np.nan)
     assert norm_relative_error(nan, nan) == float("inf")
     assert relative_error(nan, np.ones(3)) == float("inf")
+
+
+def test_issue9_overflow_for_finite_input_is_refused():
+    """Long-run fuzz findings: finite inputs near 1e300 gave inf/NaN from weighted_loss and
+    numerical_gradient; check_gradients(measure=array) raised numpy's ambiguous-truth ValueError."""
+    import numpy as np
+    import pytest
+    from rnnlib.core.gradcheck import check_gradients, numerical_gradient, weighted_loss
+    from rnnlib.errors import ConfigError, GradientCheckFailed, TrainingDiverged
+    big = np.full((2, 2), 1e300)
+    with pytest.raises(TrainingDiverged, match="overflowed"):
+        weighted_loss(big, big)
+    with pytest.raises(GradientCheckFailed, match="overflowed"):
+        numerical_gradient(lambda: float((big ** 2).sum()), big, 1e-5)
+    a = np.ones((2, 2))
+    with pytest.raises(ConfigError, match="measure"):
+        check_gradients(lambda: float((a ** 2).sum()), {"a": a}, {"a": 2 * a}, 1e-5, np.array(["a", "b"]))
+
+
+def test_issue9_norm_relative_error_of_huge_finite_gradients():
+    """Fuzz finding: norm_relative_error(1e300 * ones, 1.01 * ones) returned NaN (the norms overflowed)."""
+    import numpy as np
+    from rnnlib.core.gradcheck import norm_relative_error
+    assert abs(norm_relative_error(np.full(3, 1e300), np.full(3, 1.01)) - 1.0) < 1e-12
+    a, n = np.ones(3), np.ones(3) * 1.01  # ordinary values: the same arithmetic as before, bit for bit
+    assert norm_relative_error(a, n) == float(np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n)))

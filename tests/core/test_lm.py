@@ -349,3 +349,13 @@ def test_scatter_columns_both_strategies_equal_a_one_hot_product(n_columns):
     one_hot[np.flatnonzero(ids >= 0), ids[ids >= 0]] = 1
     np.testing.assert_allclose(lm.scatter_columns(values, ids, n_columns), values @ one_hot, atol=1e-12)
     assert lm.scatter_columns(values[:, :0], ids[:0], n_columns).shape == (4, n_columns)
+
+
+def test_issue9_init_parameters_refuses_a_forget_bias_the_dtype_cannot_hold():
+    """Long-run fuzz finding: init_parameters(..., np.float32, 'lstm', forget_bias=1e308) returned inf."""
+    import numpy as np
+    import pytest
+    from rnnlib.core.lm import init_parameters
+    from rnnlib.errors import ConfigError
+    with pytest.raises(ConfigError, match="overflows float32"):
+        init_parameters(10, 4, 0, np.float32, "lstm", 1, 1e308)

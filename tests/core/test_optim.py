@@ -180,3 +180,14 @@ def test_step_checks_every_gradient_by_name_and_shape(opt):
         opt.step(params, {"dW": np.ones((2, 2))})
     with pytest.raises(ShapeError, match="dW has shape"):
         opt.step(params, {"dW": np.ones((2, 3)), "db": np.zeros((2, 1))})
+
+
+def test_issue9_global_norm_overflow_is_refused():
+    """Long-run fuzz finding: global_norm of finite gradients near 1e300 returned inf."""
+    import numpy as np
+    import pytest
+    from rnnlib.core.optim import global_norm
+    from rnnlib.errors import TrainingDiverged
+    with pytest.raises(TrainingDiverged, match="overflowed"):
+        global_norm({"dW": np.full((2, 2), 1e300)})
+    assert np.isnan(global_norm({"dW": np.array([np.nan])}))  # a diverged gradient still reads as NaN

@@ -8,7 +8,9 @@ import pytest
 from rnnlib.core import lm
 from rnnlib.course import dinosaurs as course
 from course_cells import clip_cell_gradients, optimize_cell_inputs
-from rnnlib.errors import CorpusError, ShapeError, VocabularyError
+from rnnlib.errors import ConfigError, CorpusError, SamplingError, ShapeError, VocabularyError
+from rnnlib.course.dinosaurs import (get_initial_loss, initialize_parameters, model, print_sample, sample, smooth,
+                                     update_parameters)
 
 ALPHABET = "\nabcdefghijklmnopqrstuvwxyz"
 CHARS = sorted(set(ALPHABET))
@@ -306,3 +308,90 @@ def test_model_reproduces_course_on_dinos(capsys):
     names = [line for line in after.split("\n") if line]
     assert names[0] == "Liusskeomnolxeros"
     assert len(names) == 7
+
+
+# ---- issue 9 fuzz findings: bad arguments end in rnnlib errors
+
+def test_print_sample_of_no_indices_is_empty(capsys):
+    print_sample([], {0: "\n"})
+    assert capsys.readouterr().out == ""
+
+
+def test_print_sample_refuses_unknown_index_and_non_dict():
+    with pytest.raises(VocabularyError, match="not in ix_to_char"):
+        print_sample([(), 2], {})
+    with pytest.raises(VocabularyError, match="ix_to_char must be a dict"):
+        print_sample([1], [(1, "a")])
+
+
+def test_get_initial_loss_refuses_empty_vocabulary():
+    with pytest.raises(ConfigError, match="vocab_size"):
+        get_initial_loss(0, 7)
+    with pytest.raises(ConfigError, match="seq_length"):
+        get_initial_loss(27, -1)
+
+
+def test_initialize_parameters_refuses_bad_and_huge_sizes():
+    with pytest.raises(ConfigError, match="n_x"):
+        initialize_parameters(5, -7, 3)
+    with pytest.raises(ConfigError, match="n_a"):
+        initialize_parameters(2.5, 3, 3)
+    with pytest.raises(ConfigError, match="array elements"):
+        initialize_parameters(5, 3, 10**9)
+
+
+def test_smooth_refuses_non_numbers():
+    with pytest.raises(ConfigError, match="loss"):
+        smooth("\n", 2.0)
+
+
+def test_sample_refuses_bad_seed_and_char_to_ix():
+    parameters = initialize_parameters(5, 3, 3)
+    with pytest.raises(SamplingError, match="seed"):
+        sample(parameters, {"\n": 0, "a": 1, "b": 2}, None)
+    with pytest.raises(SamplingError, match="seed"):
+        sample(parameters, {"\n": 0, "a": 1, "b": 2}, -1)
+    with pytest.raises(VocabularyError, match="dict"):
+        sample(parameters, [("\n", 0)], 0)
+
+
+def test_sample_refuses_overflowing_parameters():
+    parameters = initialize_parameters(5, 3, 3)
+    parameters["b"] = np.ones((5, 1))
+    parameters["Wya"] = np.full((3, 5), 1e308)
+    with pytest.raises(SamplingError, match="overflow"):
+        sample(parameters, {"\n": 0, "a": 1, "b": 2}, 0)
+
+
+def test_update_parameters_refuses_missing_gradient_and_bad_lr():
+    parameters = initialize_parameters(5, 3, 3)
+    grads = {"d" + k: np.zeros_like(v) for k, v in parameters.items()}
+    with pytest.raises(ConfigError, match="lr"):
+        update_parameters(parameters, grads, "0.1")
+    del grads["dWax"]
+    with pytest.raises(ShapeError, match="dWax"):
+        update_parameters(parameters, grads, 0.1)
+
+
+def test_model_refuses_bad_sizes_and_maps():
+    chars = sorted(set("abc\n"))
+    c2i = {c: i for i, c in enumerate(chars)}
+    i2c = {i: c for c, i in c2i.items()}
+    with pytest.raises(ConfigError, match="vocab_size"):
+        model("abc", i2c, c2i, 1, 3, 1, 0)
+    with pytest.raises(ConfigError, match="n_a"):
+        model("abc", i2c, c2i, 1, -5, 1, 4)
+    with pytest.raises(VocabularyError, match="char_to_ix must be a dict"):
+        model("abc", i2c, False, 1, 3, 1, 4)
+    with pytest.raises(VocabularyError, match="ix_to_char lacks"):
+        model("abc", {1: "a"}, c2i, 1, 3, 1, 4)
+
+
+def test_issue9_long_run_findings():
+    """Long-run fuzz findings: optimize with an index beyond int64 (OverflowError), update_parameters with
+    lr=10**30 (numpy's isfinite TypeError on a Python int too large for int64)."""
+    parameters = initialize_parameters(5, 27, 27)
+    with pytest.raises(VocabularyError, match="integer indices"):
+        course.optimize([None, 2**63, 16], [13, 16, 0], np.zeros((5, 1)), parameters, 0.01)
+    grads = {"d" + k: np.zeros_like(v) for k, v in parameters.items()}
+    update_parameters(parameters, grads, 10**30)  # a finite (if silly) rate is accepted, not a TypeError

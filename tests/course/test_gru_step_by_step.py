@@ -310,3 +310,17 @@ def test_cell_backward_rejects_a_foreign_cache():
     rng = np.random.default_rng(16)
     with pytest.raises(ShapeError, match="cache"):
         gru_cell_backward(rng.standard_normal((5, 2)), (1, 2, 3, 4))
+
+
+def test_issue9_inputs_must_be_numeric_arrays():
+    """Fuzz findings: a list a0 or an object-array x used to end in AttributeError/TypeError."""
+    import rnnlib.course.gru_step_by_step as m
+    r = np.random.default_rng(0)
+    p = {}
+    for g in "urc":
+        p["W" + g], p["b" + g] = r.standard_normal((5, 8)), r.standard_normal((5, 1))
+    p["Wy"], p["by"] = r.standard_normal((2, 5)), r.standard_normal((2, 1))
+    with pytest.raises(ShapeError, match="a0 must be a numpy array"):
+        m.gru_forward(r.standard_normal((3, 4, 2)), r.standard_normal((5, 4)).tolist(), p)
+    with pytest.raises(ShapeError, match="must hold numbers"):
+        m.gru_cell_forward(r.standard_normal((3, 4)).astype(object), r.standard_normal((5, 4)), p)

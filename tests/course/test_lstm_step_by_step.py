@@ -444,3 +444,29 @@ def test_course_names_are_importable_from_the_package():
     for name in ("lstm_cell_forward", "lstm_forward", "lstm_cell_backward", "lstm_backward",
                  "gru_cell_forward", "gru_forward", "gru_cell_backward", "gru_backward"):
         assert callable(getattr(rnnlib, name)), name
+
+
+def test_issue9_inputs_must_be_numeric_arrays():
+    """Fuzz findings: a ragged list or an object array used to end in ValueError/TypeError."""
+    import rnnlib.course.lstm_step_by_step as m
+    r = np.random.default_rng(0)
+    p = {}
+    for g in "fico":
+        p["W" + g], p["b" + g] = r.standard_normal((5, 8)), r.standard_normal((5, 1))
+    p["Wy"], p["by"] = r.standard_normal((2, 5)), r.standard_normal((2, 1))
+    with pytest.raises(ShapeError, match="must be a numpy array"):
+        m.lstm_cell_forward(r.standard_normal((3, 4)), [[1, 2], [3]], r.standard_normal((5, 4)), p)
+    with pytest.raises(ShapeError, match="must hold numbers"):
+        m.lstm_forward(r.standard_normal((3, 4, 2)).astype(object), r.standard_normal((5, 4)), p)
+
+
+def test_issue9_lstm_cell_forward_needs_c_prev():
+    """Long-run fuzz finding: lstm_cell_forward(xt, a_prev, None, p) raised TypeError."""
+    import rnnlib.course.lstm_step_by_step as m
+    r = np.random.default_rng(0)
+    p = {}
+    for g in "fico":
+        p["W" + g], p["b" + g] = r.standard_normal((5, 8)), r.standard_normal((5, 1))
+    p["Wy"], p["by"] = r.standard_normal((2, 5)), r.standard_normal((2, 1))
+    with pytest.raises(ShapeError, match="c_prev"):
+        m.lstm_cell_forward(r.standard_normal((3, 4)), r.standard_normal((5, 4)), None, p)

@@ -331,3 +331,34 @@ def test_cell_backward_wrong_da_next():
 
 def test_shape_error_is_a_value_error():
     assert issubclass(ShapeError, ValueError)
+
+
+def test_issue9_inputs_must_be_numeric_arrays():
+    """Fuzz findings: a list, a string or an object array for an input used to end in AttributeError."""
+    import rnnlib.course.rnn_step_by_step as m
+    r = np.random.default_rng(0)
+    p = {"Wax": r.standard_normal((5, 3)), "Waa": r.standard_normal((5, 5)), "Wya": r.standard_normal((2, 5)),
+         "ba": r.standard_normal((5, 1)), "by": r.standard_normal((2, 1))}
+    with pytest.raises(ShapeError, match="a_prev must be a numpy array"):
+        m.rnn_cell_forward(r.standard_normal((3, 4)), r.standard_normal((5, 4)).tolist(), p)
+    with pytest.raises(ShapeError, match="x must be a numpy array"):
+        m.rnn_forward("abc", r.standard_normal((5, 4)), p)
+    with pytest.raises(ShapeError, match="a0 must be a numpy array"):
+        m.rnn_forward(r.standard_normal((3, 4, 2)), [[1, 2], [3]], p)
+    with pytest.raises(ShapeError, match="must hold numbers"):
+        m.rnn_cell_forward(r.standard_normal((3, 4)).astype(object), r.standard_normal((5, 4)), p)
+
+
+def test_issue9_backward_checks_the_cache_arrays():
+    """Fuzz finding: a cache with a bad entry (a string xt, a short a_prev) ended in AttributeError/ValueError."""
+    import rnnlib.course.rnn_step_by_step as m
+    r = np.random.default_rng(0)
+    p = {"Wax": r.standard_normal((5, 3)), "Waa": r.standard_normal((5, 5)), "Wya": r.standard_normal((2, 5)),
+         "ba": r.standard_normal((5, 1)), "by": r.standard_normal((2, 1))}
+    a_next, _, cache = m.rnn_cell_forward(r.standard_normal((3, 4)), r.standard_normal((5, 4)), p)
+    with pytest.raises(ShapeError, match="xt must be a numpy array"):
+        m.rnn_cell_backward(np.ones((5, 4)), (cache[0], cache[1], "abc", cache[3]))
+    with pytest.raises(ShapeError, match="a_prev has shape"):
+        m.rnn_cell_backward(np.ones((5, 4)), (cache[0], cache[1][:-1], cache[2], cache[3]))
+    with pytest.raises(ShapeError, match="Wax has shape"):
+        m.rnn_cell_backward(np.ones((5, 4)), (cache[0], cache[1], cache[2], {**p, "Wax": np.ones((5, 2))}))

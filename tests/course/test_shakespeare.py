@@ -112,3 +112,30 @@ def test_vectorization_is_one_hot_of_the_windows():
     assert vocab.decode(x[1].argmax(axis=1)) == sentences[1] and vocab.chars[y[1].argmax()] == nxt[1]
     with pytest.raises(VocabularyError, match="not in char_indices"):
         vectorization(["abc"], ["z"], 3, {"a": 0, "b": 1, "c": 2}, 3)
+
+
+def test_issue9_build_data_and_vectorization_refuse_bad_arguments():
+    """Fuzz findings: build_data(Tx=None) TypeError; vectorization with a bad n_x/char_indices IndexError/TypeError."""
+    import pytest
+    from rnnlib.course.shakespeare import build_data, vectorization
+    from rnnlib.errors import ConfigError, CorpusError, VocabularyError
+    with pytest.raises(CorpusError, match="Tx"):
+        build_data("shall i compare thee", None, 3)
+    with pytest.raises(CorpusError, match="text must be a string"):
+        build_data(["a"], 3, 1)
+    with pytest.raises(ConfigError, match="n_x"):
+        vectorization(["abc"], ["a"], [], {"a": 0, "b": 1, "c": 2}, 3)
+    with pytest.raises(VocabularyError, match="char_indices"):
+        vectorization(["abc"], ["a"], 3, {"a": 0, "b": 1, "c": "\n"}, 3)
+    with pytest.raises(VocabularyError, match="char_indices"):
+        vectorization(["abc"], ["a"], 2, {"a": 0, "b": 1, "c": 2}, 3)
+
+
+def test_issue9_vectorization_refuses_float_indices():
+    """Long-run fuzz finding: char_indices with an np.float32 index raised IndexError."""
+    import numpy as np
+    import pytest
+    from rnnlib.course.shakespeare import vectorization
+    from rnnlib.errors import VocabularyError
+    with pytest.raises(VocabularyError, match="integer index"):
+        vectorization(["abc"], ["a"], 3, {"a": np.float32(2.0), "b": 1, "c": 2}, 3)

@@ -471,3 +471,36 @@ def test_gradient_check_fails_on_nan():
     model.V[0, 0] = np.nan
     with np.errstate(all="ignore"), pytest.raises(GradientCheckFailed):
         model.gradient_check(np.array([0, 1]), np.array([1, 2]))
+
+
+def test_issue9_lm_pairs_refuses_bad_sequences():
+    """Fuzz findings: lm_pairs on a float or a 2-D sequence raised TypeError/ValueError."""
+    import numpy as np
+    import pytest
+    from rnnlib.course.wildml import lm_pairs
+    from rnnlib.errors import CorpusError, VocabularyError
+    with pytest.raises(VocabularyError, match="integer ids"):
+        lm_pairs([np.float64(2.0)], 1)
+    with pytest.raises(VocabularyError, match="flat"):
+        lm_pairs([np.array([[3, 4]])], 1)
+    with pytest.raises(CorpusError, match="list"):
+        lm_pairs(None, 1)
+    with pytest.raises(VocabularyError, match="end_id"):
+        lm_pairs([np.array([3])], "1")
+
+
+def test_issue9_perplexity_refuses_bad_pairs():
+    """Fuzz findings: perplexity with a float for X raised TypeError, with no targets ZeroDivisionError."""
+    import numpy as np
+    import pytest
+    from rnnlib import RNNNumpy, WordVocab
+    from rnnlib.course.wildml import perplexity
+    from rnnlib.errors import CorpusError, ShapeError, VocabularyError
+    v = WordVocab.from_text("The cat sat. The dog ran!")
+    p = RNNNumpy(len(v), 4, seed=0).to_language_model(v).parameters
+    with pytest.raises(ShapeError, match="X must be a list"):
+        perplexity(p, np.float64(1.0), [np.array([1])])
+    with pytest.raises(VocabularyError, match="whole-number ids"):
+        perplexity(p, [np.array(["a"])], [np.array([1])])
+    with pytest.raises(CorpusError, match="no target"):
+        perplexity(p, [], [])

@@ -174,3 +174,40 @@ def test_split_labelled_keeps_repeated_texts_together():
         split_labelled([["a"], ["b"]], [0, 1])
     with pytest.raises(CorpusError, match="val_fraction"):
         split_labelled(["a", "b"], [0, 1], val_fraction=1.0)
+
+
+# ---- issue 9 fuzz findings: bad arguments end in rnnlib errors, not TypeError/ValueError/OverflowError
+
+def test_issue9_char_vocab_bad_arguments():
+    from rnnlib.data.chars import CharVocab, names_to_batch, pad_ids, split_names, split_tail, train_val_split
+    v = CharVocab(list("abc\n"))
+    with pytest.raises(VocabularyError, match="chars must be"):
+        CharVocab(None)
+    with pytest.raises(VocabularyError, match="single characters"):
+        CharVocab([["a"], "b"])
+    with pytest.raises(CorpusError, match="string"):
+        CharVocab.from_text(np.array([]))
+    for method in (v.encode, v.unknown):
+        with pytest.raises(VocabularyError, match="must be a string"):
+            method(None)
+    with pytest.raises(VocabularyError, match="whole-number ids"):
+        v.decode([1, None])
+    with pytest.raises(VocabularyError, match="whole-number ids"):
+        v.decode([float("inf")])
+    with pytest.raises(VocabularyError, match="integer ids"):
+        v.decode(b"bytes")
+    assert v.decode([1.0, 2]) == "bc"
+    with pytest.raises(CorpusError, match="string"):
+        split_names(3)
+    with pytest.raises(CorpusError, match="list of strings"):
+        names_to_batch(object(), v)
+    with pytest.raises(CorpusError, match="non-empty list"):
+        pad_ids(5, 0)
+    with pytest.raises(VocabularyError, match="end_id"):
+        pad_ids([np.array([1, 2])], 2**63)
+    with pytest.raises(CorpusError, match="val_fraction"):
+        train_val_split(["a", "b"], "0.5")
+    with pytest.raises(CorpusError, match="hashable"):
+        train_val_split([["a"], ["b"]], 0.5)
+    with pytest.raises(CorpusError, match="val_fraction"):
+        split_tail(np.arange(20), None)

@@ -330,3 +330,13 @@ def test_real_surnames_split_keeps_names_on_one_side(tmp_path, monkeypatch):
     assert len(train_x) + len(val_x) == 19950
     assert not set(train_x) & set(val_x)
     assert 0.08 < len(val_x) / 19950 < 0.12
+
+
+def test_issue9_load_text_refuses_a_non_bool_lower():
+    """Fuzz finding: load_text("dinos", np.array([])) raised numpy's ambiguous-truth ValueError."""
+    import numpy as np
+    import pytest
+    from rnnlib.data import datasets
+    from rnnlib.errors import ConfigError
+    with pytest.raises(ConfigError, match="lower"):
+        datasets.load_text("dinos", np.array([]))

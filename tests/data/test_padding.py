@@ -73,3 +73,21 @@ def test_pad_bad_sequences(bad):
 def test_pad_options_are_keyword_only():
     with pytest.raises(TypeError):
         pad_sequences(SEQS, 3, "post")
+
+
+def test_issue9_pad_sequences_refuses_bad_options():
+    """Fuzz findings: dtype='' TypeError, value -1 into uint64 OverflowError, padding=array ValueError, huge maxlen."""
+    import numpy as np
+    import pytest
+    from rnnlib.data.padding import pad_sequences
+    from rnnlib.errors import CorpusError
+    with pytest.raises(CorpusError, match="dtype"):
+        pad_sequences([[1, 2]], 3, dtype="")
+    with pytest.raises(CorpusError, match="does not fit"):
+        pad_sequences([[1, 2]], 3, dtype="uint64", value=-1)
+    with pytest.raises(CorpusError, match="padding"):
+        pad_sequences([[1, 2]], 3, padding=np.array(["a", "b"]))
+    with pytest.raises(CorpusError, match="array elements"):
+        pad_sequences([[1, 2]], 10**12)
+    with pytest.raises(CorpusError, match="list of sequences"):
+        pad_sequences(None)

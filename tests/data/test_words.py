@@ -232,3 +232,37 @@ def test_training_pair_is_start_words_and_words_end():
     assert [len(a) for a in X] == [3, 4] and all(list(a[1:]) == list(b[:-1]) for a, b in zip(X, Y))
     with pytest.raises(CorpusError, match="no words"):
         vocab.training_pair("")
+
+
+# ---- issue 9 fuzz findings: bad arguments end in rnnlib errors, not TypeError/ValueError/OverflowError
+
+def test_issue9_word_vocab_bad_arguments():
+    from rnnlib.data.words import WordVocab, join_words, strip_speakers, word_tokenize
+    from rnnlib.errors import ConfigError
+    v = WordVocab.from_text("The cat sat. The dog ran!")
+    with pytest.raises(VocabularyError, match="tokens must be a list"):
+        WordVocab(1j)
+    with pytest.raises(VocabularyError, match="counts"):
+        WordVocab(["SENTENCE_START", "SENTENCE_END", "UNKNOWN_TOKEN", "cat"], [("cat", 1), ("x",)])
+    with pytest.raises(CorpusError, match="sentences must be a list"):
+        WordVocab.build(2.5)
+    with pytest.raises(VocabularyError, match="whole-number ids"):
+        v.decode([3, None])
+    with pytest.raises(VocabularyError, match="flat sequence"):
+        v.ids_to_tokens([[1, 2], [3]])
+    with pytest.raises(ConfigError, match="n must be"):
+        v.most_common("3")
+    with pytest.raises(VocabularyError, match="sentence"):
+        v.encode(None)
+    with pytest.raises(CorpusError, match="texts must be a list"):
+        v.texts_to_sequences(None)
+    with pytest.raises(VocabularyError, match="sequences must be a list"):
+        v.sequences_to_texts(None)
+    with pytest.raises(CorpusError, match="sentences must be a list"):
+        v.training_pairs(None)
+    with pytest.raises(VocabularyError, match="tokens must be"):
+        join_words(None)
+    with pytest.raises(ConfigError, match="max_words"):
+        strip_speakers("A:\nb", "4")
+    with pytest.raises(ConfigError, match="lower"):
+        word_tokenize("He left!", np.array([1, 2]))

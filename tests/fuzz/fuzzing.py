@@ -187,7 +187,9 @@ def mutations(value, generic=True):
         specific = _dict_mutation(value)
     elif isinstance(value, (list, tuple)):
         items = list(value)
-        choices = [type(value)(), items + items[:1], items[:-1], [items], items[:1] * 3]
+        # a NamedTuple (a cache) cannot be built empty: its bad stand-ins are plain tuples
+        kind = list if isinstance(value, list) else tuple
+        choices = [kind(), items + items[:1], items[:-1], [items], items[:1] * 3]
         specific = st.sampled_from(choices)
         if items:
             specific = specific | st.integers(0, len(items) - 1).flatmap(

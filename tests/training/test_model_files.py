@@ -478,3 +478,12 @@ def test_stale_temporary_of_a_killed_writer_is_removed(tmp_path):
     assert len(list(tmp_path.glob(".m.*.npz.tmp"))) == 1  # what a killed writer leaves
     save_model(make_model(), target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+
+
+def test_issue9_load_model_with_a_name_too_long(tmp_path):
+    """Long-run fuzz finding: `sample --model ZZZ...` (10,000 characters) raised OSError ENAMETOOLONG."""
+    import pytest
+    from rnnlib import load_model
+    from rnnlib.errors import ModelFileError
+    with pytest.raises(ModelFileError, match="cannot read"):
+        load_model(tmp_path / ("Z" * 10000))

@@ -285,3 +285,11 @@ def test_a_word_model_is_refused_by_name_not_with_an_attribute_error():
 def test_probabilities_checks_its_options(kwargs):
     with pytest.raises(SamplingError):
         probabilities(np.zeros((5, 2)), **kwargs)
+
+
+def test_issue9_temperature_as_a_huge_python_int():
+    """Long-run fuzz finding: probabilities(z, 10**30, k) raised numpy's isfinite TypeError."""
+    import numpy as np
+    from rnnlib.training.sampling import probabilities
+    p = probabilities(np.random.default_rng(0).standard_normal((5, 2)), 10**30, 3)
+    assert np.all(np.isfinite(p))

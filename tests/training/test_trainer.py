@@ -487,3 +487,24 @@ def test_divergence_says_an_older_checkpoint_is_not_this_runs(tmp_path):
 def test_without_validation_the_last_model_is_kept():
     model, history = run(small(steps=20, eval_every=10), val_names=[])
     assert history.best_step == 20 and math.isnan(history.best_val_loss)
+
+
+def test_issue9_evaluate_stream_and_shuffled_batches_refuse_bad_arguments():
+    """Fuzz findings: evaluate_stream(chunk=2.5) TypeError / too short text ZeroDivisionError;
+    shuffled_batches([], ...) hung, step 0 ValueError, rng=1j AttributeError."""
+    import numpy as np
+    import pytest
+    from rnnlib import init_parameters
+    from rnnlib.errors import ConfigError, CorpusError
+    from rnnlib.training.trainer import evaluate_stream, shuffled_batches
+    p = init_parameters(5, 3)
+    with pytest.raises(ConfigError, match="chunk"):
+        evaluate_stream(p, np.array([1, 2, 3, 4]), 1, 2.5)
+    with pytest.raises(CorpusError, match="ids"):
+        evaluate_stream(p, [[1, 2], [3]], 1, 2)
+    with pytest.raises(CorpusError, match="non-empty"):
+        next(shuffled_batches([], 2, np.random.default_rng(0)))
+    with pytest.raises(ConfigError, match="batch_size"):
+        next(shuffled_batches([1, 2], 0, np.random.default_rng(0)))
+    with pytest.raises(ConfigError, match="rng"):
+        next(shuffled_batches([1, 2], 1, 1j))
