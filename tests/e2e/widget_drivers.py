@@ -252,6 +252,17 @@ def _roll_src(page, box):
     return image.get_attribute("src")
 
 
+def commit_number(page, box_input, text: str):
+    """Replace a number box's text and commit it: Enter, then Tab away (the box sends its value on the
+    change event, and under load an Enter alone has been seen not to fire it)."""
+    box_input.click(click_count=3)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    expect(box_input).to_have_value(text)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+
+
 def drive_jazz_improviser(page, box):
     """rnnlib.ui.jazz_improviser: moving the temperature re-improvises (a new playable <audio> src and
     a new piano-roll image); a length of 0 shows a message; a good length brings the music back."""
@@ -270,16 +281,12 @@ def drive_jazz_improviser(page, box):
 
     # A bad setting: 0 tokens per chord set gives a message and no player.
     length = box.locator(".rnnlib-jazz-length input")
-    length.click(click_count=3)
-    page.keyboard.type("0")
-    page.keyboard.press("Enter")
+    commit_number(page, length, "0")
     expect(box.locator(".rnnlib-jazz-message .rnnlib-error")).to_contain_text("at least 1", timeout=UPDATE_TIMEOUT_MS)
     expect(box.locator(".rnnlib-jazz-audio audio")).to_have_count(0, timeout=UPDATE_TIMEOUT_MS)
 
     # Back to a good length: the music returns.
-    length.click(click_count=3)
-    page.keyboard.type("12")
-    page.keyboard.press("Enter")
+    commit_number(page, length, "12")
     wait_playable_audio(page, box, "the solo back after a good length", src)
     expect(box.locator(".rnnlib-error")).to_have_count(0)
 
