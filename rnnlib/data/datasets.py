@@ -156,6 +156,14 @@ def cache_dir() -> Path:
     return Path(pooch.os_cache("rnnlib"))
 
 
+def on_disk(name: str) -> bool:
+    """Whether corpus ``name`` is already in the mirror or the cache, so ``fetch`` needs no download
+    (its checksum is verified only when it is fetched)."""
+    filename = _entry(name)[0]
+    mirror = os.environ.get(MIRROR_ENV)
+    return bool(mirror and (Path(mirror) / filename).is_file()) or (cache_dir() / filename).is_file()
+
+
 def fetch(name: str) -> Path:
     """Return the path of a checksum-verified local copy of corpus ``name``, downloading if needed."""
     filename, url, sha256 = _entry(name)

@@ -12,6 +12,10 @@ from rnnlib.course.jazz import (Adam, LSTM_cell, a_initializer, c_initializer, c
 from rnnlib.data.midi import read_midi
 from rnnlib.errors import ConfigError, VocabularyError
 
+from rnnlib.data.datasets import on_disk
+
+pytestmark = pytest.mark.skipif(not on_disk("metheny"), reason="the Metheny MIDI file is neither mirrored nor cached")
+
 
 @pytest.fixture(scope="module")
 def data_2021():

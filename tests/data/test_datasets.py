@@ -340,3 +340,18 @@ def test_issue9_load_text_refuses_a_non_bool_lower():
     from rnnlib.errors import ConfigError
     with pytest.raises(ConfigError, match="lower"):
         datasets.load_text("dinos", np.array([]))
+
+
+def test_on_disk_looks_in_the_mirror_and_the_cache(tmp_path, monkeypatch):
+    mirror, cache = tmp_path / "mirror", tmp_path / "cache"
+    mirror.mkdir(), cache.mkdir()
+    monkeypatch.setenv(datasets.MIRROR_ENV, str(mirror))
+    monkeypatch.setenv(datasets.CACHE_ENV, str(cache))
+    assert not datasets.on_disk("dinos")
+    (mirror / "dinos.txt").write_text("a\n")
+    assert datasets.on_disk("dinos")
+    (mirror / "dinos.txt").unlink()
+    (cache / "dinos.txt").write_text("a\n")
+    assert datasets.on_disk("dinos")
+    with pytest.raises(CorpusError):
+        datasets.on_disk("no-such-corpus")

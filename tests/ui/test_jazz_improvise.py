@@ -9,6 +9,10 @@ from rnnlib.data.midi import read_midi
 from rnnlib.errors import ConfigError
 from rnnlib.ui.jazz import improvise
 
+from rnnlib.data.datasets import on_disk
+
+pytestmark = pytest.mark.skipif(not on_disk("metheny"), reason="the Metheny MIDI file is neither mirrored nor cached")
+
 
 @pytest.fixture(scope="module")
 def cells(jazz_cells):

@@ -8,6 +8,10 @@ import pytest
 from rnnlib.errors import ConfigError
 from rnnlib.ui.jazz_widget import jazz_improviser, parse_chord_sets
 
+from rnnlib.data.datasets import on_disk
+
+pytestmark = pytest.mark.skipif(not on_disk("metheny"), reason="the Metheny MIDI file is neither mirrored nor cached")
+
 
 @pytest.fixture(scope="module")
 def cells(jazz_cells):
