@@ -101,8 +101,8 @@ class JazzImproviser(widgets.VBox):
             fig.savefig(buffer, format="png", dpi=70)
         except RnnlibError as exc:
             self.take, self.error = None, str(exc)
+            self.player.value = ""  # the old solo goes first, so a page showing the message has no stale player
             self.message.value = render_message(self.error)
-            self.player.value = ""
             return
         self.take, self.error = take, None
         self.message.value = (f'<p class="rnnlib-jazz-summary">{len(take.notes)} notes, '
