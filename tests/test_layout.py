@@ -10,7 +10,7 @@ import rnnlib
 
 PACKAGE = Path(rnnlib.__file__).parent
 # Each layer may import itself, the layers before it, and rnnlib.errors (which imports nothing).
-LAYERS = ["core", "data", "training", "nn", "course", "ui"]
+LAYERS = ["core", "data", "training", "nn", "course", "exercises", "ui"]
 # The faces: modules that only re-export.  They may import any layer; no layer may import them.
 # rnnlib.preprocessing gives Keras's preprocessing names one import line (rnnlib.data.preprocessing).
 FACES = ["rnnlib", "rnnlib.preprocessing"]

@@ -1,0 +1,2 @@
+"""The dinosaurs exercises (filled in by the exercise catalogue work)."""
+EXERCISES = ()
