@@ -15,17 +15,19 @@ DEFAULT_THREADS = 2
 DEFAULT_REPEATS = 7  # alternating timed runs per side: the issue's protocol compares their medians
 
 
-def threads_from_argv(argv, default=DEFAULT_THREADS):
-    """The --threads value, read before argparse runs (BLAS takes its thread count at import)."""
+def threads_from_argv(argv, default=DEFAULT_THREADS, flags=("--threads",)):
+    """The value of the first of ``flags`` given (e.g. --threads 2), read before argparse runs
+    (BLAS takes its thread count at import); ``default`` when none is."""
     for i, arg in enumerate(argv):
-        if arg.startswith("--threads="):
-            return arg.split("=", 1)[1]
-        if arg == "--threads" and i + 1 < len(argv):
-            return argv[i + 1]
+        for flag in flags:
+            if arg.startswith(flag + "="):
+                return arg.split("=", 1)[1]
+            if arg == flag and i + 1 < len(argv):
+                return argv[i + 1]
     return str(default)
 
 
-def set_blas_threads(argv=None):
+def set_blas_threads(argv=None, flags=("--threads",)):
     """Give numpy's BLAS the --threads count unless the caller set OPENBLAS_NUM_THREADS.
 
     Returns what the caller had set (None when unset), for ``blas_threads_line``.  Must run before
@@ -33,7 +35,7 @@ def set_blas_threads(argv=None):
     """
     given = os.environ.get(BLAS_VAR)
     if given is None:
-        os.environ[BLAS_VAR] = threads_from_argv(sys.argv[1:] if argv is None else argv)
+        os.environ[BLAS_VAR] = threads_from_argv(sys.argv[1:] if argv is None else argv, flags=flags)
     return given
 
 
