@@ -31,25 +31,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_THREADS = 2
-BLAS_VAR = "OPENBLAS_NUM_THREADS"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared benchmarks/timing.py
+import timing  # noqa: E402  (before numpy: it sets numpy's BLAS thread count)
 
-
-def _threads_from_argv(argv):
-    """The --threads value, read before argparse runs (BLAS takes its thread count at import)."""
-    for i, arg in enumerate(argv):
-        if arg.startswith("--threads="):
-            return arg.split("=", 1)[1]
-        if arg == "--threads" and i + 1 < len(argv):
-            return argv[i + 1]
-    return str(DEFAULT_THREADS)
-
-
+DEFAULT_THREADS = timing.DEFAULT_THREADS
+BLAS_VAR = timing.BLAS_VAR
 # numpy's OpenBLAS reads its thread count once, when numpy is imported.  Unless the caller chose one,
 # give it the same number of threads PyTorch gets, so neither library has more cores to itself.
-BLAS_ENV_GIVEN = os.environ.get(BLAS_VAR)
-if __name__ == "__main__" and BLAS_ENV_GIVEN is None:
-    os.environ[BLAS_VAR] = _threads_from_argv(sys.argv[1:])
+BLAS_ENV_GIVEN = timing.set_blas_threads() if __name__ == "__main__" else os.environ.get(BLAS_VAR)
 
 import numpy as np  # noqa: E402
 
@@ -68,7 +57,7 @@ LEARNING_RATE = 0.002
 CLIP_NORM = 5.0
 ADAM_BETA1, ADAM_BETA2, ADAM_EPS = 0.9, 0.999, 1e-8  # rnnlib.core.optim.Adam's defaults (and PyTorch's)
 VAL_FRACTION = 0.1
-TARGET_RATIO = 0.8  # rnnlib training chars/s over PyTorch's, float32
+TARGET_RATIO = 1.0  # rnnlib training chars/s over PyTorch's, float32, on the medians (issue 12)
 TWIN_TOLERANCE = {"float32": 1e-5, "float64": 1e-10}  # |loss difference| at the same weights
 TRAJECTORY_STEPS = 10  # training steps compared one by one in the model check
 
@@ -79,14 +68,15 @@ class Settings:
 
     speed_steps: int = 100
     speed_warmup: int = 10
-    speed_repeats: int = 3
-    seconds: float = 120.0
+    speed_repeats: int = timing.DEFAULT_REPEATS
+    seconds: float = 30.0
+    memory_steps: int = 20  # training steps run in each child process for the peak-memory figure
     stop_every: int = 1  # the time budget is checked every this many steps
     val_chars: int = None  # score on the first this many validation characters (None: all of them)
 
     @classmethod
     def quick(cls):
-        return cls(speed_steps=20, speed_warmup=3, speed_repeats=1, seconds=10.0, val_chars=16384)
+        return cls(speed_steps=20, speed_warmup=3, speed_repeats=3, seconds=10.0, val_chars=16384, memory_steps=5)
 
 
 @dataclass
@@ -166,17 +156,13 @@ def blas_description():
 
 def environment_lines(torch, threads):
     """What the figures depend on: versions, cores, load and thread settings."""
-    given = BLAS_ENV_GIVEN
+    how = timing.blas_threads_line(BLAS_ENV_GIVEN)
     blas_threads = os.environ.get(BLAS_VAR)
-    if given is None:
-        how = f"{BLAS_VAR}={blas_threads} (unset by the caller; set by this script to match --threads)"
-    else:
-        how = f"{BLAS_VAR}={given} (set by the caller)"
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
         usable = os.cpu_count()
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    load = timing.load_average()
     lines = [
         f"python {platform.python_version()}, numpy {np.__version__} ({blas_description()}), "
         f"machine {platform.machine()}",
@@ -436,21 +422,44 @@ def check_twin(torch, data, dtype):
 
 
 def pure_speed(torch, data, settings, dtype):
-    """Training characters per second: (all rnnlib times, all PyTorch times or []) in seconds.
+    """Training seconds per run: (all rnnlib times, all PyTorch times or []).
 
     One warm-up run of each first (PyTorch's first backward pass does one-time set-up work), then
     ``speed_repeats`` timed runs of ``speed_steps`` steps each from fresh weights, alternating the two
-    libraries so that background load on a shared machine hits both alike.
+    libraries (``timing.alternate``) so that background load on a shared machine hits both alike.
     """
-    rnnlib_train_seconds(data, dtype, settings.speed_warmup)
+    jobs = {"rnnlib": lambda: rnnlib_train_seconds(data, dtype, settings.speed_steps)}
+    warmup = {"rnnlib": lambda: rnnlib_train_seconds(data, dtype, settings.speed_warmup)}
     if torch is not None:
-        torch_train_seconds(torch, data, dtype, settings.speed_warmup)
-    ours, theirs = [], []
-    for _ in range(settings.speed_repeats):
-        ours.append(rnnlib_train_seconds(data, dtype, settings.speed_steps))
-        if torch is not None:
-            theirs.append(torch_train_seconds(torch, data, dtype, settings.speed_steps))
-    return ours, theirs
+        jobs["torch"] = lambda: torch_train_seconds(torch, data, dtype, settings.speed_steps)
+        warmup["torch"] = lambda: torch_train_seconds(torch, data, dtype, settings.speed_warmup)
+    times = timing.alternate(jobs, settings.speed_repeats, warmup)
+    return times["rnnlib"], times.get("torch", [])
+
+
+def step_gflop(vocab_size):
+    """Floating-point work of one training step in GFLOP: the matrix products only (2 flops a
+    multiply-add), the same for both libraries.  Per layer, the recurrent product, its input's
+    gradient and its weight gradient; per layer above the first, the same three for the input
+    projection (the first layer's is a gather, its weight gradient a one-hot product); the softmax
+    layer's product and its two gradients."""
+    G, n, m, T, V = 4, HIDDEN, BATCH, SEQ_LENGTH, vocab_size
+    unit = 2 * G * n * n * m * T
+    total = LAYERS * 3 * unit + (LAYERS - 1) * 3 * unit + 2 * G * n * V * m * T + 3 * 2 * V * n * m * T
+    return total / 1e9
+
+
+def _rnnlib_memory_job(dtype, steps):
+    data = load_data()
+    timing.mark_baseline()
+    rnnlib_train_seconds(data, dtype, steps)
+
+
+def _torch_memory_job(dtype, steps, threads):
+    torch = import_torch(True, threads)
+    data = load_data()
+    timing.mark_baseline()
+    torch_train_seconds(torch, data, dtype, steps)
 
 
 def chars_per_s(steps, seconds):
@@ -464,16 +473,16 @@ def verdict(ok):
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke test: 20 timed steps, 1 repeat, --seconds 10 unless given")
+                        help="a smoke test: 20 timed steps, 3 repeats, --seconds 10 unless given")
     parser.add_argument("--seconds", type=float, default=None,
-                        help="training wall time per library for the validation comparison (default 120)")
+                        help="training wall time per library for the validation comparison (default 30)")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch even if it is installed")
     parser.add_argument("--dtype", choices=("float32", "float64", "both"), default="float32",
                         help="dtype of both libraries (default float32; the target is for float32)")
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
                         help=f"torch.set_num_threads, and numpy's {BLAS_VAR} unless already set (default 2)")
     parser.add_argument("--speed-steps", type=int, default=None, help="steps per timed speed run (default 100)")
-    parser.add_argument("--repeats", type=int, default=None, help="timed speed runs per library (default 3)")
+    parser.add_argument("--repeats", type=int, default=None, help=f"alternating timed speed runs per library (default {timing.DEFAULT_REPEATS})")
     return parser.parse_args(argv)
 
 
@@ -518,18 +527,34 @@ def main(argv=None):
     say(f"(1) Training speed: {settings.speed_repeats} timed run(s) of {settings.speed_steps} steps per library, "
         f"alternating, after one {settings.speed_warmup}-step warm-up each; no evaluation")
     ratios = {}
+    peak = timing.matmul_peak_gflops()
+    work = step_gflop(len(data.vocab))
+    say(f"  matmul peak of this machine (numpy, float32, 512x512 @ 512x4096, best of 7): {peak:.1f} GFLOP/s; "
+        f"one training step is {work:.2f} GFLOP of matrix products")
     for dtype in dtypes:
         ours, theirs = pure_speed(torch, data, settings, dtype)
-        best_ours = chars_per_s(settings.speed_steps, min(ours))
-        line = (f"  {dtype}: rnnlib {best_ours:9.0f} chars/s (median {chars_per_s(settings.speed_steps, statistics.median(ours)):.0f})")
+        med_ours = statistics.median(ours)
+        lo, hi = timing.spread([chars_per_s(settings.speed_steps, t) for t in ours])
+        say(f"  {dtype}: rnnlib  median {chars_per_s(settings.speed_steps, med_ours):8.0f} chars/s "
+            f"(runs {lo:.0f}..{hi:.0f}; {work * settings.speed_steps / med_ours / peak:.0%} of the matmul peak)")
         if theirs:
-            best_theirs = chars_per_s(settings.speed_steps, min(theirs))
-            ratios[dtype] = best_ours / best_theirs
-            line += (f"   PyTorch {best_theirs:9.0f} chars/s (median "
-                     f"{chars_per_s(settings.speed_steps, statistics.median(theirs)):.0f})"
-                     f"   ratio rnnlib/PyTorch {ratios[dtype]:.2f}x (best runs), "
-                     f"{statistics.median(theirs) / statistics.median(ours):.2f}x (medians)")
-        say(line)
+            med_theirs = statistics.median(theirs)
+            lo, hi = timing.spread([chars_per_s(settings.speed_steps, t) for t in theirs])
+            ratios[dtype] = timing.ratio_of_medians(ours, theirs)
+            say(f"  {dtype}: PyTorch median {chars_per_s(settings.speed_steps, med_theirs):8.0f} chars/s "
+                f"(runs {lo:.0f}..{hi:.0f}; {work * settings.speed_steps / med_theirs / peak:.0%} of the matmul peak)")
+            say(f"  {dtype}: ratio rnnlib/PyTorch {ratios[dtype]:.2f}x (medians), {min(theirs) / min(ours):.2f}x "
+                "(best runs); rnnlib's path: pure numpy (it has no other)")
+    say("  load average after the speed runs: " + timing.load_average())
+    say("")
+
+    say(f"(1b) Peak memory of training ({settings.memory_steps} steps, float32), each library in its own child "
+        "process: peak RSS above the RSS after imports and data loading")
+    base, extra = timing.peak_rss_in_child(_rnnlib_memory_job, "float32", settings.memory_steps)
+    say(f"  rnnlib : +{extra:.1f} MiB (baseline {base:.1f} MiB)")
+    if torch is not None:
+        base, extra = timing.peak_rss_in_child(_torch_memory_job, "float32", settings.memory_steps, args.threads)
+        say(f"  PyTorch: +{extra:.1f} MiB (baseline {base:.1f} MiB)")
     say("")
 
     say(f"(2) Validation loss after {settings.seconds:g} s of training each (evaluation not in that time; "
@@ -563,11 +588,10 @@ def main(argv=None):
             continue
         mark = verdict(ratios[dtype] >= TARGET_RATIO) if dtype == "float32" else "no target"
         match = "matches or beats PyTorch" if ratios[dtype] >= 1.0 else "slower than PyTorch"
-        say(f"rnnlib / PyTorch training chars/s ({dtype}): {ratios[dtype]:.2f}x, {match}  "
+        say(f"rnnlib / PyTorch training chars/s ({dtype}, medians, pure numpy): {ratios[dtype]:.2f}x, {match}  "
             f"[target >= {TARGET_RATIO}x: {mark}]")
-    if hasattr(os, "getloadavg"):
-        say("load average after the run: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-            + f" (on {os.cpu_count()} cores; above the core count means other processes competed for them)")
+    say("load average after the run: " + timing.load_average()
+        + f" (on {os.cpu_count()} cores; above the core count means other processes competed for them)")
     if args.quick:
         say("(--quick run: few steps and a short budget, so these figures are not the real measurement)")
     return 0
