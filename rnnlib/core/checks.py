@@ -60,6 +60,48 @@ def check_real(name, value, where, minimum=None, positive=False, below=None, err
     return value
 
 
+def check_instance(name, value, types, where, error=ConfigError, what=None):
+    """``value`` unless it is not an instance of ``types`` (a class or a tuple of classes).
+
+    what: how the message names the expected kind ("a LanguageModel"); defaults to the class names.
+    The layers above ``core`` pass their own classes (a vocabulary, a model), so this one check
+    serves them all without ``core`` importing them.
+    """
+    if not isinstance(value, types):
+        if what is None:
+            names = [t.__name__ for t in (types if isinstance(types, tuple) else (types,))]
+            what = "a " + " or a ".join(names)
+        raise error(f"{where}: {name} must be {what}, got {type(value).__name__}")
+    return value
+
+
+def check_sequence(name, value, where, error=ConfigError, nonempty=True, what="a list"):
+    """``value`` as a list, or ``error`` unless it is a list, tuple or 1-D array (not a str, bytes
+    or dict, whose items are characters or keys rather than the things asked for); ``nonempty``
+    also refuses an empty one."""
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        value = list(value)
+    if not isinstance(value, (list, tuple)):
+        raise error(f"{where}: {name} must be {what}, got {type(value).__name__}")
+    if nonempty and len(value) == 0:
+        raise error(f"{where}: {name} is empty")
+    return list(value)
+
+
+def check_seed(seed, where, error=ConfigError):
+    """A ``np.random.Generator`` from ``seed``: None (fresh entropy), a whole number >= 0, or a
+    Generator (returned as it is, so a caller can keep drawing from its own stream).
+
+    numpy's own refusal of a float, a negative or a string seed is a TypeError or ValueError from
+    ``SeedSequence``; this names the seed instead.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and not (is_int(seed) and seed >= 0):
+        raise error(f"{where}: seed must be None, a whole number >= 0 or a numpy Generator, got {seed!r}")
+    return np.random.default_rng(seed)
+
+
 def check_choice(name, value, choices, where, error=ConfigError):
     """``value`` unless it is not one of ``choices`` (compared as strings only when it is a str)."""
     if not isinstance(value, str) or value not in choices:

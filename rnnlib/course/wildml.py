@@ -47,7 +47,9 @@ import numpy as np
 
 from ..core import lm
 from ..core.cells.rnn import rnn_step_backward, rnn_step_forward
-from ..core.checks import check_ids, check_int
+from ..core.checks import (
+    MAX_ELEMENTS, check_elements, check_ids, check_instance, check_int, check_real, check_seed, check_sequence,
+)
 from ..errors import CorpusError, GradientCheckFailed, SamplingError, ShapeError, TrainingDiverged, VocabularyError
 from ..core.functional import softmax
 from ..core.gradcheck import numerical_gradient
@@ -81,14 +83,20 @@ class RNNNumpy:
     """
 
     def __init__(self, word_dim, hidden_dim=100, bptt_truncate=4, seed=0, dtype=np.float64):
-        if not (_is_int(word_dim) and word_dim >= 2 and _is_int(hidden_dim) and hidden_dim >= 1):
-            raise ShapeError(f"RNNNumpy: need word_dim >= 2 and hidden_dim >= 1, got {word_dim!r}, {hidden_dim!r}")
-        dtype = np.dtype(dtype)
+        word_dim = check_int("word_dim", word_dim, "RNNNumpy", minimum=2, maximum=MAX_ELEMENTS, error=ShapeError)
+        hidden_dim = check_int("hidden_dim", hidden_dim, "RNNNumpy", minimum=1, maximum=MAX_ELEMENTS, error=ShapeError)
+        # U and V are each (hidden, vocab): refuse a size that cannot be allocated before trying
+        check_elements(2 * word_dim * hidden_dim + hidden_dim**2, f"word_dim {word_dim} x hidden_dim {hidden_dim}",
+                       "RNNNumpy", error=ShapeError)
+        try:
+            dtype = np.dtype(dtype)
+        except (TypeError, ValueError):
+            raise ShapeError(f"RNNNumpy: dtype must be float32 or float64, got {dtype!r}") from None
         if dtype not in (np.float32, np.float64):
             raise ShapeError(f"RNNNumpy: dtype must be float32 or float64, got {dtype}")
-        self.word_dim, self.hidden_dim = int(word_dim), int(hidden_dim)
+        self.word_dim, self.hidden_dim = word_dim, hidden_dim
         self.bptt_truncate = _check_truncate(bptt_truncate)
-        rng = np.random.default_rng(seed)
+        rng = check_seed(seed, "RNNNumpy")
         u, h = 1.0 / np.sqrt(word_dim), 1.0 / np.sqrt(hidden_dim)
         self.U = rng.uniform(-u, u, (hidden_dim, word_dim)).astype(dtype)
         self.V = rng.uniform(-h, h, (word_dim, hidden_dim)).astype(dtype)
@@ -118,8 +126,12 @@ class RNNNumpy:
 
     def to_language_model(self, vocab, config=None):
         """A ``LanguageModel`` (copied parameters, zero biases) that ``rnnlib.save_model`` can write."""
+        from ..data.words import WordVocab
         from ..training.language_model import LanguageModel
 
+        check_instance("vocab", vocab, WordVocab, "RNNNumpy.to_language_model", error=VocabularyError)
+        if config is not None and not isinstance(config, dict):
+            raise ShapeError(f"RNNNumpy.to_language_model: config must be a dict or None, got {type(config).__name__}")
         if len(vocab) != self.word_dim:
             raise VocabularyError(f"the vocabulary has {len(vocab)} tokens, the model {self.word_dim}")
         params = {k: v.copy() for k, v in self.parameters.items()}
@@ -129,20 +141,32 @@ class RNNNumpy:
     def from_language_model(cls, model, bptt_truncate=4):
         """The RNNNumpy inside a one-layer RNN ``LanguageModel`` whose biases are zero (e.g. loaded
         from a file ``to_language_model`` wrote).  ShapeError for any other model."""
-        cell, layers, n_a = lm.describe(model.parameters)
+        from ..training.language_model import LanguageModel
+
+        where = "RNNNumpy.from_language_model"
+        check_instance("model", model, LanguageModel, where, error=ShapeError)
+        cell, layers, n_a, _ = lm.check_parameters(model.parameters, where)
         p = model.parameters
         if cell != "rnn" or layers != 1:
             raise ShapeError(f"RNNNumpy.from_language_model: need a one-layer rnn, got {layers} layer(s) of {cell}")
         if np.any(p["b"]) or np.any(p["by"]):
             raise ShapeError("RNNNumpy.from_language_model: the model has non-zero biases, which RNNNumpy lacks")
         U, W, V = (np.array(p[k]) for k in ("Wax", "Waa", "Wya"))
-        return cls._from_arrays(U, V, W, model.config.get("bptt_truncate", bptt_truncate))
+        config = model.config if isinstance(model.config, dict) else {}
+        return cls._from_arrays(U, V, W, config.get("bptt_truncate", bptt_truncate))
 
     # ------------------------------------------------------------------------------------------
     # Forward
 
     def _check_x(self, x, name="x"):
-        x = np.asarray(x)
+        # a string, a ragged list or a float array is not a sentence of ids; numpy would say so
+        # only deep inside (or build an object array); say it here, naming the argument
+        if isinstance(x, (str, bytes, dict)) or x is None:
+            raise ShapeError(f"RNNNumpy: {name} must be a non-empty 1-D sequence of word ids, got {type(x).__name__}")
+        try:
+            x = np.asarray(x)
+        except (TypeError, ValueError, OverflowError):
+            raise ShapeError(f"RNNNumpy: {name} must be a flat sequence of word ids (not ragged)") from None
         if x.ndim != 1 or x.size == 0:
             raise ShapeError(f"RNNNumpy: {name} must be a non-empty 1-D sequence of word ids, got shape {x.shape}")
         if not np.issubdtype(x.dtype, np.integer):
@@ -202,7 +226,9 @@ class RNNNumpy:
         return loss_sum / count
 
     def _check_lists(self, X, Y):
-        if len(X) != len(Y) or len(X) == 0:
+        X = check_sequence("X", X, "RNNNumpy", error=ShapeError, what="a list of sentences (id arrays)")
+        Y = check_sequence("Y", Y, "RNNNumpy", error=ShapeError, what="a list of sentences (id arrays)")
+        if len(X) != len(Y):
             raise ShapeError(f"RNNNumpy: need equally many inputs and targets, at least one; got {len(X)} and {len(Y)}")
         pairs = [self._check_pair(x, y) for x, y in zip(X, Y)]
         return [x for x, _ in pairs], [y for _, y in pairs]
@@ -257,6 +283,7 @@ class RNNNumpy:
         Only the columns of U that belong to the sentence's words change, so U is never swept whole.
         """
         x, y = self._check_pair(x, y)
+        learning_rate = check_real("learning_rate", learning_rate, "RNNNumpy.sgd_step", positive=True, error=ShapeError)
         dZ, dV, dW = self._gradients(x, y, scale=learning_rate)
         self.V -= dV
         self.W -= dW
@@ -275,6 +302,12 @@ class RNNNumpy:
         use a small vocabulary (the tutorial's check uses 100 words, hidden size 10).
         """
         x, y = self._check_pair(x, y)
+        where = "RNNNumpy.gradient_check"
+        h = check_real("h", h, where, positive=True, error=ShapeError)
+        error_threshold = check_real("error_threshold", error_threshold, where, minimum=0.0, error=ShapeError)
+        # two forward passes per parameter element: a big model would run for hours
+        check_elements(self.U.size + self.V.size + self.W.size, "a gradient check of every U, V, W element", where,
+                       error=ShapeError)
         model = RNNNumpy._from_arrays(*(np.array(getattr(self, k), np.float64) for k in "UVW"), self.bptt_truncate)
 
         def loss():
@@ -315,10 +348,10 @@ class RNNNumpy:
         verbose: print each evaluation.  Raises TrainingDiverged if the loss stops being finite.
         """
         X_train, y_train = self._check_lists(X_train, y_train)
-        if not (_is_int(nepoch) and nepoch >= 0 and _is_int(evaluate_loss_after) and evaluate_loss_after >= 1):
-            raise ShapeError(f"train_with_sgd: need nepoch >= 0 and evaluate_loss_after >= 1, got {nepoch!r}, {evaluate_loss_after!r}")
-        if not (learning_rate > 0 and math.isfinite(learning_rate)):
-            raise ShapeError(f"train_with_sgd: learning_rate must be a positive number, got {learning_rate!r}")
+        where = "train_with_sgd"
+        nepoch = check_int("nepoch", nepoch, where, minimum=0, error=ShapeError)
+        evaluate_loss_after = check_int("evaluate_loss_after", evaluate_loss_after, where, minimum=1, error=ShapeError)
+        learning_rate = check_real("learning_rate", learning_rate, where, positive=True, error=ShapeError)
         history, seen = SGDHistory(), 0
 
         def evaluate(epoch):
@@ -353,7 +386,14 @@ class RNNNumpy:
         distribution), stop at SENTENCE_END, and keep only sentences of at least ``min_length``
         words.  See ``generate_sentence`` (the function) for the rest.
         """
+        from ..data.words import WordVocab
+
+        check_instance("vocab", vocab, WordVocab, "RNNNumpy.generate_sentence", error=VocabularyError)
         return generate_sentence(self.parameters, vocab, rng, min_length, max_length, max_tries, start_id=vocab.start_id)
+
+
+#: The most words ``generate_sentence`` may draw in all its tries (max_length x max_tries).
+MAX_GENERATED_WORDS = 10**6
 
 
 def generate_sentence(parameters, vocab, rng=None, min_length=7, max_length=100, max_tries=100, start_id=-1):
@@ -367,11 +407,20 @@ def generate_sentence(parameters, vocab, rng=None, min_length=7, max_length=100,
     thrown away and drawn again, at most ``max_tries`` times in all; then SamplingError.
     Returns the list of words.
     """
+    from ..data.words import WordVocab
+
+    where = "generate_sentence"
     if not (_is_int(min_length) and _is_int(max_length) and _is_int(max_tries) and 0 <= min_length <= max_length and max_tries >= 1):
         raise SamplingError(f"need 0 <= min_length <= max_length and max_tries >= 1, got {min_length!r}, {max_length!r}, {max_tries!r}")
-    if len(vocab) != parameters["Wya"].shape[0]:
-        raise VocabularyError(f"the vocabulary has {len(vocab)} tokens, the model {parameters['Wya'].shape[0]}")
-    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    # each try steps the model up to max_length + 1 times: cap the total work, which no real
+    # sentence comes near (the tutorial draws sentences of 7 to 100 words in 100 tries)
+    check_int("max_length * max_tries", max_length * max_tries, where, maximum=MAX_GENERATED_WORDS, error=SamplingError)
+    check_instance("vocab", vocab, WordVocab, where, error=VocabularyError)
+    _, _, _, V = lm.check_parameters(parameters, where)
+    if len(vocab) != V:
+        raise VocabularyError(f"the vocabulary has {len(vocab)} tokens, the model {V}")
+    start_id = check_int("start_id", start_id, where, minimum=-1, maximum=V - 1, error=VocabularyError)
+    rng = check_seed(rng, where, error=SamplingError)
     banned = [vocab.unknown_id, vocab.start_id]
     for _ in range(max_tries):
         ids, current, state = [], np.array([start_id]), None

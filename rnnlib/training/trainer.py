@@ -22,12 +22,19 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..core import lm
-from ..core.checks import check_choice, check_elements, check_ids, check_int, check_real
-from ..errors import ConfigError, CorpusError, TrainingDiverged
+from ..core.checks import (
+    check_choice, check_elements, check_ids, check_instance, check_int, check_real, check_sequence, check_text,
+)
+from ..errors import ConfigError, CorpusError, TrainingDiverged, VocabularyError
 from .model_files import save_model
 from .language_model import LanguageModel
 from ..core.optim import SGD, Adam, clip_by_global_norm, clip_by_value
 from ..data.chars import CharVocab, pad_ids
+from ..data.words import WordVocab
+
+#: The deepest stack ``TrainConfig`` accepts.  The course and the notebooks train 1 to 3 layers;
+#: 10,000 layers of 6 units pass the size check but take minutes per step, so they are refused.
+MAX_LAYERS = 100
 
 
 @dataclass
@@ -83,6 +90,8 @@ class TrainConfig:
 
         for name in ("hidden_size", "layers", "seq_length", "batch_size", "steps", "eval_every"):
             whole(name, 1)
+        if not problems and self.layers > MAX_LAYERS:
+            problems.append(f"layers must be at most {MAX_LAYERS} (rnnlib.training.trainer.MAX_LAYERS), got {self.layers}")
         whole("seed", 0)
         choice("cell", ("rnn", "gru", "lstm"))
         choice("optimizer", ("adam", "sgd"))
@@ -159,8 +168,17 @@ def train(train_names, val_names, config=None, *, vocab=None, checkpoint=None, p
     Returns (LanguageModel, History).  Ctrl-C stops training early and returns what it has.
     Raises TrainingDiverged if the loss becomes NaN or infinite.
     """
+    where = "train"
+    train_names = check_sequence("train_names", train_names, where, error=CorpusError, nonempty=False,
+                                 what="a list of strings")
     if not train_names:
-        raise CorpusError("no training names")
+        raise CorpusError("train: no training names")
+    val_names = check_sequence("val_names", val_names, where, error=CorpusError, nonempty=False, what="a list of strings")
+    for name in train_names + val_names:
+        check_text("each name", name, where, error=CorpusError)
+    if vocab is not None:
+        check_instance("vocab", vocab, CharVocab, where, error=VocabularyError, what="a CharVocab or None")
+    config = _check_run(where, config, checkpoint, on_eval, corpus, progress)
     vocab = vocab or CharVocab(sorted(set("".join(train_names) + "".join(val_names) + "\n")))
     end_id = int(vocab.encode("\n")[0])
     return train_sequences([vocab.encode(n) for n in train_names], [vocab.encode(n) for n in val_names],
@@ -175,10 +193,17 @@ def train_sequences(train_seqs, val_seqs, vocab, end_id, config=None, *, checkpo
     Each sequence is trained as X = [start, s1..sn], Y = [s1..sn, end_id] (``pad_ids``).
     vocab: the vocabulary object saved with the model.  Other arguments and result as ``train``.
     """
-    config = config or TrainConfig()
-    config.check()
+    where = "train_sequences"
+    config = _check_run(where, config, checkpoint, on_eval, corpus, progress)
+    size = _vocab_size(vocab, where)
+    train_seqs = check_sequence("train_seqs", train_seqs, where, error=CorpusError, nonempty=False,
+                                what="a list of id arrays")
     if not train_seqs:
-        raise CorpusError("no training sequences")
+        raise CorpusError("train_sequences: no training sequences")
+    val_seqs = check_sequence("val_seqs", val_seqs, where, error=CorpusError, nonempty=False, what="a list of id arrays")
+    train_seqs, val_seqs = ([check_ids("each sequence", s, where, size=size, error=CorpusError) for s in seqs]
+                            for seqs in (train_seqs, val_seqs))
+    end_id = check_int("end_id", end_id, where, minimum=0, maximum=size - 1, error=VocabularyError)
     rng = np.random.default_rng(config.seed)
     source = PaddedSequences(train_seqs, val_seqs, end_id, config.batch_size, rng)
     return _fit(source, vocab, config, rng=rng, corpus=corpus, checkpoint=checkpoint, progress=progress,
@@ -195,12 +220,43 @@ def train_stream(train_ids, val_ids, vocab, config=None, *, checkpoint=None, pro
     initialisation; their cell type and size win over the config's.
     Other arguments and result as ``train``; the validation loss is ``evaluate_stream``'s.
     """
-    config = config or TrainConfig()
-    config.check()
+    where = "train_stream"
+    config = _check_run(where, config, checkpoint, on_eval, corpus, progress)
+    size = _vocab_size(vocab, where)
+    train_ids = check_ids("train_ids", train_ids, where, size=size, error=CorpusError)
+    val_ids = check_ids("val_ids", val_ids, where, size=size, error=CorpusError)
     rng = np.random.default_rng(config.seed)
     source = TextStreams(train_ids, val_ids, config.batch_size, config.seq_length)
     return _fit(source, vocab, config, rng=rng, corpus=corpus, checkpoint=checkpoint, progress=progress,
                 on_eval=on_eval, initial_parameters=initial_parameters)
+
+
+def _check_run(where, config, checkpoint, on_eval, corpus, progress):
+    """The checked TrainConfig (the default one for None) of a ``train*`` call, after refusing the
+    keyword options that would otherwise fail only at the first evaluation, after training."""
+    if config is None:
+        config = TrainConfig()
+    check_instance("config", config, TrainConfig, where, what="a TrainConfig or None")
+    config.check()
+    if checkpoint is not None and not isinstance(checkpoint, (str, Path)):
+        raise ConfigError(f"{where}: checkpoint must be a file path or None, got {type(checkpoint).__name__}")
+    if isinstance(checkpoint, str) and not checkpoint.strip():
+        raise ConfigError(f"{where}: checkpoint must be a file path or None, got an empty string")
+    if checkpoint is not None and Path(checkpoint).is_dir():
+        raise ConfigError(f"{where}: checkpoint {str(checkpoint)!r} is a directory; give a file path such as model.npz")
+    if not isinstance(progress, (bool, np.bool_)):
+        raise ConfigError(f"{where}: progress must be True or False, got {progress!r}")
+    if on_eval is not None and not callable(on_eval):
+        raise ConfigError(f"{where}: on_eval must be a function of the History, or None, got {type(on_eval).__name__}")
+    if corpus is not None and not isinstance(corpus, str):
+        raise ConfigError(f"{where}: corpus must be the corpus's name (a string) or None, got {type(corpus).__name__}")
+    return config
+
+
+def _vocab_size(vocab, where):
+    check_instance("vocab", vocab, (CharVocab, WordVocab), where, error=VocabularyError,
+                   what="a CharVocab or a WordVocab")
+    return len(vocab)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -285,6 +341,7 @@ def _fit(source: BatchSource, vocab, config, *, rng, corpus=None, checkpoint=Non
          initial_parameters=None):
     """The loop every trainer shares: step, clip, update, evaluate, keep the best, report."""
     if initial_parameters is not None:
+        lm.check_parameters(initial_parameters, "initial_parameters")
         params = {k: np.array(v, dtype=np.dtype(config.dtype)) for k, v in initial_parameters.items()}
         if params["Wax"].shape[1] != len(vocab):
             raise CorpusError(f"initial_parameters are for a vocabulary of {params['Wax'].shape[1]}, "

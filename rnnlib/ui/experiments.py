@@ -4,7 +4,11 @@ import time
 import numpy as np
 
 from ..core import lm
-from ..errors import ConfigError, CorpusError
+from ..core.checks import (
+    check_choice, check_finite_result, check_ids, check_instance, check_int, check_real, check_sequence, check_text,
+)
+from ..data.chars import CharVocab
+from ..errors import ConfigError, CorpusError, TrainingDiverged, VocabularyError
 from ..core.layers import CELLS, layer_forward
 from ..core.optim import SGD, clip_by_value, global_norm
 from ..data.chars import names_to_batch
@@ -23,8 +27,19 @@ def clipping_experiment(names, vocab, steps=2000, learning_rate=0.03, recurrent_
     arrays of length ``steps``: ``loss`` (nats per character of that step's name) and ``grad_norm``
     (global gradient norm before clipping).
     """
+    where = "clipping_experiment"
+    names = check_sequence("names", names, where, error=CorpusError, nonempty=False, what="a list of names")
     if not names:
         raise CorpusError("clipping_experiment: no names to train on")
+    for name in names:
+        check_text("each name", name, where, error=CorpusError)
+    check_instance("vocab", vocab, CharVocab, where, error=VocabularyError)
+    steps = check_int("steps", steps, where, minimum=1)
+    learning_rate = check_real("learning_rate", learning_rate, where, positive=True)
+    recurrent_scale = check_real("recurrent_scale", recurrent_scale, where)
+    clip_value = check_real("clip_value", clip_value, where, positive=True)
+    # the sizes and the seed are init_parameters's to check, before any step
+    lm.init_parameters(len(vocab), hidden_size, seed=seed, dtype=np.float64)
     runs = {}
     sgd = SGD(learning_rate)
     for label, clip in (("not clipped", None), ("clipped", clip_value)):
@@ -36,6 +51,11 @@ def clipping_experiment(names, vocab, steps=2000, learning_rate=0.03, recurrent_
             loss_sum, count, cache = lm.forward(params, X, Y)
             grads, _ = lm.backward(cache)
             loss[j], norm[j] = loss_sum / count, global_norm(grads)
+            if not (np.isfinite(loss[j]) and np.isfinite(norm[j])):
+                # an overflow: NaN from here on would only hide where it happened
+                raise TrainingDiverged(f"{where}: the {label} run's loss or gradient overflowed at step {j + 1} "
+                                       f"(learning_rate {learning_rate}, recurrent_scale {recurrent_scale}); "
+                                       "use smaller values")
             if clip is not None:
                 clip_by_value(grads, clip)
             sgd.step(params, grads)
@@ -51,11 +71,12 @@ def gradient_norms_through_time(parameters, ids):
     cell's own backward step.  Returns a (T,) array whose entry k is ||dL/da<T-1-k>||, so entry 0
     is 1 and a falling curve means a vanishing gradient.
     """
-    cell_name, layers, n_a = lm.describe(parameters)
+    where = "gradient_norms_through_time"
+    cell_name, layers, n_a, V = lm.check_parameters(parameters, where)
     if layers != 1:
         raise CorpusError("gradient_norms_through_time: give a one-layer model")
     cell = CELLS[cell_name]
-    X = np.asarray(ids, dtype=np.int64).reshape(-1, 1)
+    X = _input_ids(ids, V, where)
     Wh = parameters["Waa"]
     xw = lm.input_projection(parameters["Wax"], parameters["b"], X)
     zeros = np.zeros((n_a, 1), Wh.dtype)
@@ -65,7 +86,16 @@ def gradient_norms_through_time(parameters, ids):
     for t in range(len(X) - 1, 0, -1):
         _, dstate = cell.back(dstate, caches[t], Wh)
         norms.append(float(np.linalg.norm(dstate[0])))
-    return np.array(norms)
+    # weights near 1e300 overflow here; the curve would be NaN and inf, which plots as nothing
+    return check_finite_result("the gradient norms", np.array(norms), where)
+
+
+def _input_ids(ids, vocab_size, where):
+    """ids (T,) as a (T, 1) int64 column: ids of the vocabulary, or -1 for the zero input."""
+    ids = check_ids("ids", ids, where, size=vocab_size, allow=(-1,), error=CorpusError)
+    if ids.size == 0:
+        raise CorpusError(f"{where}: ids is empty: give at least one input")
+    return ids.reshape(-1, 1)
 
 
 LSTM_GATES = ("forget", "update", "candidate", "output")
@@ -77,10 +107,11 @@ def lstm_gate_activations(parameters, ids):
     ids: (T,) input ids.  Returns dict gate name -> (n_a, T) activations for the forget, update,
     candidate and output gates, plus "cell" -> (n_a, T) the memory cell c<t>.
     """
-    cell_name, _, n_a = lm.describe(parameters)
+    where = "lstm_gate_activations"
+    cell_name, _, n_a, V = lm.check_parameters(parameters, where)
     if cell_name != "lstm":
         raise CorpusError(f"lstm_gate_activations needs an LSTM model, got a {cell_name}")
-    X = np.asarray(ids, dtype=np.int64).reshape(-1, 1)
+    X = _input_ids(ids, V, where)
     xw = lm.input_projection(parameters["Wax"], parameters["b"], X)
     zeros = np.zeros((n_a, 1), parameters["Waa"].dtype)
     _, _, caches = layer_forward(CELLS["lstm"], xw, (zeros, zeros), parameters["Waa"])
@@ -88,6 +119,8 @@ def lstm_gate_activations(parameters, ids):
     acts = {name: gates[k * n_a:(k + 1) * n_a] for k, name in enumerate(LSTM_GATES)}
     tanh_c = np.concatenate([c.tanh_c for c in caches], axis=1)
     acts["cell"] = np.arctanh(np.clip(tanh_c, -1 + 1e-12, 1 - 1e-12))
+    for name, values in acts.items():
+        check_finite_result(f"the {name} activations", values, where)
     return acts
 
 
@@ -97,6 +130,17 @@ def compare_cells(train_names, val_names, cells=("rnn", "gru", "lstm"), **settin
     settings: TrainConfig fields shared by all runs.  Returns a list of dicts with cell, model,
     history, parameters (count) and seconds (wall time of training, evaluations included).
     """
+    where = "compare_cells"
+    cells = check_sequence("cells", cells, where, what="a list of cell names")
+    for cell in cells:
+        check_choice("each cell", cell, ("rnn", "gru", "lstm"), where)
+    fields = set(vars(TrainConfig())) - {"cell"}
+    unknown = sorted(map(str, set(settings) - fields))
+    if unknown:
+        raise ConfigError(f"{where}: unknown settings {', '.join(unknown)} (TrainConfig fields other than cell: "
+                          f"{', '.join(sorted(fields))})")
+    for cell in cells:  # every run's settings, before the first one trains
+        TrainConfig(cell=cell, **settings).check()
     rows = []
     for cell in cells:
         start = time.perf_counter()

@@ -19,7 +19,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from ..core.checks import check_int
+from ..core.checks import check_int, check_sequence
 from ..errors import ConfigError, RnnlibError
 from ..training.sampling import check_char_model, mark_known, sample_names
 
@@ -76,8 +76,11 @@ class DinoSampler(widgets.VBox):
         check_char_model(model, "dino_sampler")
         check_int("seed", seed, "dino_sampler", minimum=0, maximum=2**31 - 1)
         check_int("max_length", max_length, "dino_sampler", minimum=1, maximum=10**6)
-        if known_names is not None and (isinstance(known_names, str) or not all(isinstance(n, str) for n in known_names)):
-            raise ConfigError("dino_sampler: known_names must be None or a list of strings")
+        if known_names is not None:
+            known_names = check_sequence("known_names", known_names, "dino_sampler", nonempty=False,
+                                         what="None or a list of strings")
+            if not all(isinstance(n, str) for n in known_names):
+                raise ConfigError("dino_sampler: known_names must be None or a list of strings")
         super().__init__()
         self.model = model
         self.known_names = None if known_names is None else list(known_names)

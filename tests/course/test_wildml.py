@@ -12,6 +12,7 @@ import pytest
 
 from rnnlib.core import lm
 from rnnlib.errors import (
+    ConfigError,
     ModelFileError,
     SamplingError,
     ShapeError,
@@ -100,11 +101,51 @@ def test_shapes_and_initialisation():
 
 @pytest.mark.parametrize("kwargs", [
     {"word_dim": 1}, {"word_dim": 10, "hidden_dim": 0}, {"word_dim": 10, "bptt_truncate": -1},
-    {"word_dim": 10, "bptt_truncate": 2.5}, {"word_dim": 10, "dtype": np.int32}, {"word_dim": 10.0},
+    {"word_dim": 10, "bptt_truncate": 2.5}, {"word_dim": 10, "dtype": np.int32}, {"word_dim": 10.5},
+    {"word_dim": None}, {"word_dim": "10"}, {"word_dim": 10, "dtype": "no such type"},
+    {"word_dim": 10**6, "hidden_dim": 10**3},  # 2 x 10^9 elements: refused before allocating
 ])
 def test_bad_construction(kwargs):
     with pytest.raises(ShapeError):
         RNNNumpy(**kwargs)
+
+
+def test_integral_float_sizes_are_whole_numbers():
+    # like every size in rnnlib (rnnlib.core.checks.check_int), 10.0 is the whole number 10
+    model = RNNNumpy(10.0, 4.0)
+    assert (model.word_dim, model.hidden_dim) == (10, 4) and model.U.shape == (4, 10)
+
+
+@pytest.mark.parametrize("seed", [-1, 2.5, "0", float("nan")])
+def test_bad_seed_is_a_config_error(seed):
+    with pytest.raises(ConfigError, match="seed"):
+        RNNNumpy(10, 4, seed=seed)
+
+
+@pytest.mark.parametrize("x", [[[0, 1], [2]], "012", None, [0.5, 1.5], []])
+def test_bad_sentences_are_refused_by_name(x):
+    with pytest.raises((ShapeError, VocabularyError), match="x"):
+        RNNNumpy(10, 4).predict(x)
+    with pytest.raises((ShapeError, VocabularyError)):
+        RNNNumpy(10, 4).calculate_loss([x], [[1, 2]])
+
+
+def test_lists_of_sentences_must_be_lists():
+    with pytest.raises(ShapeError, match="X must be a list"):
+        RNNNumpy(10, 4).calculate_loss(np.int64(3), [[1]])
+    with pytest.raises(ShapeError, match="learning_rate"):
+        RNNNumpy(10, 4).sgd_step([0, 1], [1, 2], float("nan"))
+    with pytest.raises(ShapeError, match="nepoch"):
+        RNNNumpy(10, 4).train_with_sgd([[0, 1]], [[1, 2]], nepoch=None)
+
+
+def test_model_and_vocab_conversions_name_what_is_wrong():
+    with pytest.raises(ShapeError, match="LanguageModel"):
+        RNNNumpy.from_language_model({"Wax": np.zeros((4, 10))})
+    with pytest.raises(VocabularyError, match="WordVocab"):
+        RNNNumpy(10, 4).to_language_model(None)
+    with pytest.raises(VocabularyError, match="WordVocab"):
+        RNNNumpy(10, 4).generate_sentence("not a vocabulary")
 
 
 def test_forward_propagation_matches_the_one_hot_reference():

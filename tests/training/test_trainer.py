@@ -508,3 +508,42 @@ def test_issue9_evaluate_stream_and_shuffled_batches_refuse_bad_arguments():
         next(shuffled_batches([1, 2], 0, np.random.default_rng(0)))
     with pytest.raises(ConfigError, match="rng"):
         next(shuffled_batches([1, 2], 1, 1j))
+
+
+def test_too_many_layers_is_refused_naming_the_cap():
+    from rnnlib.training.trainer import MAX_LAYERS
+
+    with pytest.raises(ConfigError, match="MAX_LAYERS"):
+        TrainConfig(hidden_size=6, layers=MAX_LAYERS + 1).check()
+    TrainConfig(hidden_size=6, layers=MAX_LAYERS).check()
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"train_names": "tyrannosaurus"}, CorpusError, "train_names must be a list"),
+    ({"train_names": ["ok", 3]}, CorpusError, "each name"),
+    ({"val_names": None}, CorpusError, "val_names"),
+    ({"config": 0.0}, ConfigError, "TrainConfig"),
+    ({"progress": "yes"}, ConfigError, "progress"),
+    ({"on_eval": 3}, ConfigError, "on_eval"),
+    ({"corpus": 7}, ConfigError, "corpus"),
+    ({"vocab": "abc"}, VocabularyError, "CharVocab"),
+])
+def test_bad_run_arguments_are_refused_before_training(kwargs, error, match):
+    kwargs = {"train_names": TRAIN, "val_names": VAL, "config": small(steps=2), "progress": False, **kwargs}
+    with pytest.raises(error, match=match):
+        train(kwargs.pop("train_names"), kwargs.pop("val_names"), kwargs.pop("config"), **kwargs)
+
+
+def test_checkpoint_naming_a_directory_is_refused_before_training(tmp_path):
+    with pytest.raises(ConfigError, match="directory"):
+        run(small(steps=2), checkpoint=tmp_path)
+
+
+def test_train_sequences_checks_ids_against_the_vocabulary():
+    vocab = CharVocab(sorted(set("".join(TRAIN) + "".join(VAL) + "\n")))
+    seqs = [vocab.encode(n) for n in TRAIN]
+    with pytest.raises(CorpusError, match="not in the vocabulary"):
+        rnnlib.training.trainer.train_sequences(seqs + [np.array([len(vocab)])], [], vocab, 0, small(steps=2),
+                                                progress=False)
+    with pytest.raises(VocabularyError, match="end_id"):
+        rnnlib.training.trainer.train_sequences(seqs, [], vocab, -3, small(steps=2), progress=False)
