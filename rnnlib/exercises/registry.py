@@ -8,6 +8,7 @@ import difflib
 import json
 from importlib import resources
 
+from ..core.checks import is_int
 from ..errors import ConfigError
 from . import dinosaurs, jazz, shakespeare, step_by_step
 from .exercise import Progress
@@ -78,8 +79,7 @@ def use(name, fn):
     verdict = latest[1] if latest and latest[0] is fn else check(name, fn)
     if verdict.passed:
         return fn
-    why = "not implemented yet" if not verdict.implemented else "it does not pass its check yet"
-    print(f"Using rnnlib's reference {name} from here on: yours is {why}.")
+    print(f"Using rnnlib's reference {name} from here on, because: {verdict.message}")
     return exercise.reference
 
 
@@ -92,7 +92,7 @@ def hint(name, level=1):
     """Print hint ``level`` (1: the formula, 2: the shapes, 3: the first line) for exercise ``name``."""
     exercise = _exercise(name, "hint")
     count = len(exercise.hints)
-    if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= count:
+    if not is_int(level) or not 1 <= level <= count:
         raise ConfigError(f"hint: level must be a whole number from 1 to {count}, got {level!r}")
     print(f"Hint {level} of {count} for {name}: {exercise.hints[level - 1]}")
 

@@ -58,6 +58,8 @@ def test_garbage_results_are_described():
 def test_use_falls_back_to_the_reference_and_says_so(capsys):
     assert use("rnn_cell_forward", stub) is reference("rnn_cell_forward")
     assert "Using rnnlib's reference rnn_cell_forward" in capsys.readouterr().out
+    assert use("rnn_cell_forward", 3) is reference("rnn_cell_forward")
+    assert "needs your function" in capsys.readouterr().out
     mine = reference("rnn_cell_forward")
     assert use("rnn_cell_forward", mine) is mine
 
@@ -65,6 +67,8 @@ def test_use_falls_back_to_the_reference_and_says_so(capsys):
 def test_hint_levels(capsys):
     hint("rnn_cell_forward", 1)
     assert "Hint 1 of 3" in capsys.readouterr().out
+    hint("rnn_cell_forward", np.int64(3))  # a numpy integer is a whole number too
+    assert "Hint 3 of 3" in capsys.readouterr().out
     for bad in (0, 4, 1.5, True, "1"):
         with pytest.raises(ConfigError, match="level"):
             hint("rnn_cell_forward", bad)
