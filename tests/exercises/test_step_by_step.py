@@ -59,3 +59,220 @@ def test_rnn_cell_forward_correct_variants_pass():
     for variant in (_cell(), _cell(dtype=np.float32), with_a_loop):
         verdict = check("rnn_cell_forward", variant)
         assert verdict.passed, verdict.message
+
+
+def test_rnn_cell_forward_mistakes_need_no_hand_written_pre_activation():
+    """The sigmoid mistake is derived from the reference cell on halved weights: check the identity it uses."""
+    from rnnlib.course.rnn_step_by_step import rnn_cell_forward
+    rng = np.random.default_rng(0)
+    xt, a_prev = rng.standard_normal((3, 4)), rng.standard_normal((5, 4))
+    p = {"Waa": rng.standard_normal((5, 5)), "Wax": rng.standard_normal((5, 3)), "Wya": rng.standard_normal((2, 5)),
+         "ba": rng.standard_normal((5, 1)), "by": rng.standard_normal((2, 1))}
+    halved = {k: v / 2 if k in ("Waa", "Wax", "ba") else v for k, v in p.items()}
+    z = p["Waa"] @ a_prev + p["Wax"] @ xt + p["ba"]
+    np.testing.assert_allclose((1 + rnn_cell_forward(xt, a_prev, halved)[0]) / 2, sigmoid(z), atol=1e-12)
+
+
+# ------------------------------------------------------------------------------------------------
+# rnn_forward: a student-style loop with one mistake switched on at a time
+
+
+def _rnn_forward(steps=range, carry=True, start=lambda a0: a0, store_prev=False, transpose=False, caches_as=None):
+    cell = _cell()
+
+    def rnn_forward(x, a0, parameters):
+        n_x, m, T_x = x.shape
+        n_y, n_a = parameters["Wya"].shape
+        a, y_pred, caches = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), []
+        a_next = start(a0)
+        for t in steps(T_x):
+            a_prev = a_next if carry else a0
+            a_next, yt, cache = cell(x[:, :, t], a_prev, parameters)
+            a[:, :, t] = a_prev if store_prev else a_next
+            y_pred[:, :, t] = yt
+            caches.append(cache)
+        if transpose:
+            a = a.transpose(0, 2, 1)
+        return a, y_pred, (caches_as(caches, x) if caches_as else (caches, x))
+    return rnn_forward
+
+
+RNN_FORWARD_MISTAKES = {
+    "stops one step early": _rnn_forward(steps=lambda T: range(T - 1)),
+    "starts at t = 1": _rnn_forward(steps=lambda T: range(1, T)),
+    "every step starts from a0": _rnn_forward(carry=False),
+    "the first step starts from zeros": _rnn_forward(start=np.zeros_like),
+    "holds the step's a_prev": _rnn_forward(store_prev=True),
+    "a's axes are (n_a, T_x, m)": _rnn_forward(transpose=True),
+    "should be the 2-tuple (the list of cell caches, x)": _rnn_forward(caches_as=lambda caches, x: caches),
+    "caches[1] (it should be x)": _rnn_forward(caches_as=lambda caches, x: (caches, x[:, :, ::-1])),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(RNN_FORWARD_MISTAKES))
+def test_rnn_forward_mistakes_are_named(mistake):
+    verdict = check("rnn_forward", RNN_FORWARD_MISTAKES[mistake])
+    assert not verdict.passed and verdict.implemented
+    assert mistake in verdict.message, verdict.message
+
+
+def test_rnn_forward_correct_variants_pass():
+    def projected_once(x, a0, parameters):  # the input projection for all steps in one einsum, float32 state
+        p = parameters
+        xw = np.einsum("ij,jmt->imt", p["Wax"], x) + p["ba"][:, :, None]
+        a, y, caches, a_next = [], [], [], a0
+        for t in range(x.shape[2]):
+            a_prev, a_next = a_next, np.tanh(xw[:, :, t] + p["Waa"] @ a_next).astype(np.float32)
+            a.append(a_next)
+            y.append(softmax(p["Wya"] @ a_next + p["by"]))
+            caches.append((a_next, a_prev, x[:, :, t], parameters))
+        return np.stack(a, axis=2), np.stack(y, axis=2), (caches, x)
+
+    for variant in (_rnn_forward(), projected_once):
+        verdict = check("rnn_forward", variant)
+        assert verdict.passed, verdict.message
+
+
+# ------------------------------------------------------------------------------------------------
+# rnn_cell_backward
+
+
+def _rnn_cell_backward(derivative=lambda a_next, a_prev: 1 - a_next ** 2, Waa_T=True, dWaa_from="a_prev",
+                       dba=lambda dz: dz.sum(axis=1, keepdims=True), dWax=lambda dz, xt: dz @ xt.T, in_place=False):
+    def rnn_cell_backward(da_next, cache):
+        a_next, a_prev, xt, p = cache
+        if in_place:
+            da_next *= derivative(a_next, a_prev)
+            dz = da_next
+        else:
+            dz = derivative(a_next, a_prev) * da_next
+        return {"dxt": p["Wax"].T @ dz, "da_prev": (p["Waa"].T if Waa_T else p["Waa"]) @ dz,
+                "dWax": dWax(dz, xt), "dWaa": dz @ (a_prev if dWaa_from == "a_prev" else a_next).T, "dba": dba(dz)}
+    return rnn_cell_backward
+
+
+RNN_CELL_BACKWARD_MISTAKES = {
+    "the tanh derivative (1 - a_next**2) is missing": _rnn_cell_backward(derivative=lambda a, a_prev: 1.0),
+    "not 1 - tanh(a_next)**2": _rnn_cell_backward(derivative=lambda a, a_prev: 1 - np.tanh(a) ** 2),
+    "the tanh derivative uses a_prev": _rnn_cell_backward(derivative=lambda a, a_prev: 1 - a_prev ** 2),
+    "da_prev uses Waa; it is Waa.T @ dz": _rnn_cell_backward(Waa_T=False),
+    "dWaa uses a_next": _rnn_cell_backward(dWaa_from="a_next"),
+    "not summed over the m examples": _rnn_cell_backward(dba=lambda dz: dz),
+    "summed over the wrong axis": _rnn_cell_backward(dba=lambda dz: dz.sum(axis=0, keepdims=True)),
+    "keepdims=True": _rnn_cell_backward(dba=lambda dz: dz.sum(axis=1)),
+    "gradients['dWax']: it is transposed": _rnn_cell_backward(dWax=lambda dz, xt: xt @ dz.T),
+    "changed its argument da_next in place": _rnn_cell_backward(in_place=True),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(RNN_CELL_BACKWARD_MISTAKES))
+def test_rnn_cell_backward_mistakes_are_named(mistake):
+    verdict = check("rnn_cell_backward", RNN_CELL_BACKWARD_MISTAKES[mistake])
+    assert not verdict.passed and verdict.implemented
+    assert mistake in verdict.message, verdict.message
+
+
+def test_rnn_cell_backward_says_whether_it_agrees_with_the_forward():
+    # a wrong backward, rnnlib's forward: it disagrees with that forward's numerical gradient too
+    message = check("rnn_cell_backward", RNN_CELL_BACKWARD_MISTAKES["dWaa uses a_next"]).message
+    assert "It also disagrees with the numerical gradient of rnnlib's rnn_cell_forward" in message
+    # a sigmoid cell with its own (correct for it) derivative: the pair agrees, the forward is not the course's
+    sigmoid_backward = _rnn_cell_backward(derivative=lambda a, a_prev: a * (1 - a))
+    message = check("rnn_cell_backward", sigmoid_backward, forward=_cell(activation=sigmoid)).message
+    assert "the tanh derivative" not in message or "It does agree" in message
+    assert "It does agree with the numerical gradient of your own rnn_cell_forward, which is not the course's" in message
+    # the right backward with a wrong forward: only the pair's gradient check can tell
+    message = check("rnn_cell_backward", _rnn_cell_backward(), forward=_cell(activation=sigmoid)).message
+    assert "disagrees with the numerical gradient of your own rnn_cell_forward" in message
+    assert "your rnn_cell_forward itself differs from the course's" in message
+
+
+def test_rnn_cell_backward_correct_variants_pass():
+    def with_einsum(da_next, cache):
+        a_next, a_prev, xt, p = cache
+        dz = np.einsum("im,im->im", 1 - np.square(a_next), da_next)
+        return {"dba": np.sum(dz, axis=-1)[:, None], "dWaa": np.einsum("im,jm->ij", dz, a_prev),
+                "dWax": np.einsum("im,jm->ij", dz, xt), "da_prev": np.einsum("ji,jm->im", p["Waa"], dz),
+                "dxt": np.einsum("ji,jm->im", p["Wax"], dz)}
+
+    def in_float32(da_next, cache):
+        a_next, a_prev, xt, p = (np.float32(v) if not isinstance(v, dict) else v for v in cache)
+        return _rnn_cell_backward()(da_next.astype(np.float32), (a_next, a_prev, xt,
+                                    {k: v.astype(np.float32) for k, v in p.items()}))
+
+    for variant in (_rnn_cell_backward(), with_einsum, in_float32):
+        verdict = check("rnn_cell_backward", variant)
+        assert verdict.passed, verdict.message
+    for forward in (_cell(), _cell(dtype=np.float32)):
+        verdict = check("rnn_cell_backward", _rnn_cell_backward(), forward=forward)
+        assert verdict.passed, verdict.message
+        assert "numerical gradient check of your rnn_cell_forward" in verdict.message
+
+
+# ------------------------------------------------------------------------------------------------
+# rnn_backward
+
+
+def _rnn_backward(order=lambda T: reversed(range(T)), add_prev=True, accumulate=True):
+    cell_backward = _rnn_cell_backward()
+
+    def rnn_backward(da, caches):
+        cells, x = caches
+        a1, a0, x1, p = cells[0]
+        n_a, m, T_x = da.shape
+        n_x = x1.shape[0]
+        dx, da_prevt = np.zeros((n_x, m, T_x)), np.zeros((n_a, m))
+        totals = {"dWax": np.zeros((n_a, n_x)), "dWaa": np.zeros((n_a, n_a)), "dba": np.zeros((n_a, 1))}
+        for t in order(T_x):
+            g = cell_backward(da[:, :, t] + (da_prevt if add_prev else 0), cells[t])
+            dx[:, :, t], da_prevt = g["dxt"], g["da_prev"]
+            for k in totals:
+                totals[k] = totals[k] + g[k] if accumulate else g[k]
+        return {"dx": dx, "da0": da_prevt, **totals}
+    return rnn_backward
+
+
+RNN_BACKWARD_MISTAKES = {
+    "the loop runs forward in time": _rnn_backward(order=range),
+    "the loop skips the last time step": _rnn_backward(order=lambda T: reversed(range(T - 1))),
+    "the loop stops before t = 0": _rnn_backward(order=lambda T: range(T - 1, 0, -1)),
+    "not accumulated over time": _rnn_backward(accumulate=False),
+    "da_prevt was not added": _rnn_backward(add_prev=False),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(RNN_BACKWARD_MISTAKES))
+def test_rnn_backward_mistakes_are_named(mistake):
+    verdict = check("rnn_backward", RNN_BACKWARD_MISTAKES[mistake])
+    assert not verdict.passed and verdict.implemented
+    assert mistake in verdict.message, verdict.message
+    assert "disagrees with the numerical gradient of rnnlib's rnn_forward" in verdict.message
+
+
+def test_rnn_backward_correct_variants_pass():
+    def vectorised(da, caches):  # the recurrence in a loop, the weight gradients in one einsum afterwards
+        cells, x = caches
+        p = cells[0][3]
+        n_a, m, T_x = da.shape
+        dz, da_prevt = np.zeros((n_a, m, T_x)), np.zeros((n_a, m))
+        for k in range(T_x):
+            t = T_x - 1 - k
+            a_next = cells[t][0]
+            dz[:, :, t] = (1 - a_next ** 2) * (da[:, :, t] + da_prevt)
+            da_prevt = p["Waa"].T @ dz[:, :, t]
+        a_prevs = np.stack([c[1] for c in cells], axis=2)
+        return {"dx": np.einsum("ji,jmt->imt", p["Wax"], dz), "da0": da_prevt,
+                "dWax": np.einsum("imt,jmt->ij", dz, x), "dWaa": np.einsum("imt,jmt->ij", dz, a_prevs),
+                "dba": dz.sum(axis=(1, 2))[:, None]}
+
+    for variant in (_rnn_backward(), vectorised):
+        verdict = check("rnn_backward", variant)
+        assert verdict.passed, verdict.message
+    verdict = check("rnn_backward", vectorised, forward=_rnn_forward())
+    assert verdict.passed, verdict.message
+
+
+def test_rnn_backward_paired_with_a_wrong_forward_fails_the_gradient_check():
+    message = check("rnn_backward", _rnn_backward(), forward=RNN_FORWARD_MISTAKES["every step starts from a0"]).message
+    assert "disagrees with the numerical gradient of your own rnn_forward" in message
+    assert "your rnn_forward itself differs" in message
