@@ -276,3 +276,272 @@ def test_rnn_backward_paired_with_a_wrong_forward_fails_the_gradient_check():
     message = check("rnn_backward", _rnn_backward(), forward=RNN_FORWARD_MISTAKES["every step starts from a0"]).message
     assert "disagrees with the numerical gradient of your own rnn_forward" in message
     assert "your rnn_forward itself differs" in message
+
+
+# ------------------------------------------------------------------------------------------------
+# lstm_cell_forward
+
+
+def _lstm_cell(a_first=True, forget=True, candidate=True, update_from="i", a_tanh=True, a_of="c_next",
+               out=softmax, by=True, swap_return=False, cache_order=None, dtype=None):
+    def lstm_cell_forward(xt, a_prev, c_prev, parameters):
+        p = parameters if dtype is None else {k: v.astype(dtype) for k, v in parameters.items()}
+        concat = np.concatenate([a_prev, xt] if a_first else [xt, a_prev], axis=0)
+        ft = sigmoid(p["Wf"] @ concat + p["bf"])
+        it = sigmoid(p["W" + update_from] @ concat + p["b" + update_from])
+        cct = np.tanh(p["Wc"] @ concat + p["bc"])
+        ot = sigmoid(p["Wo"] @ concat + p["bo"])
+        c_next = (ft * c_prev if forget else c_prev) + (it * cct if candidate else it)
+        c_used = c_next if a_of == "c_next" else c_prev
+        a_next = ot * (np.tanh(c_used) if a_tanh else c_used)
+        yt_pred = out(p["Wy"] @ a_next + (p["by"] if by else 0))
+        cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+        if cache_order:
+            cache = tuple(cache[i] for i in cache_order)
+        return (c_next, a_next, yt_pred, cache) if swap_return else (a_next, c_next, yt_pred, cache)
+    return lstm_cell_forward
+
+
+LSTM_CELL_MISTAKES = {
+    "c_next is missing the forget gate": _lstm_cell(forget=False),
+    "c_next is missing the candidate": _lstm_cell(candidate=False),
+    "the course concatenates [a_prev; xt]": _lstm_cell(a_first=False),
+    "the update gate uses Wf and bf": _lstm_cell(update_from="f"),
+    "a_next is missing the tanh": _lstm_cell(a_tanh=False),
+    "a_next uses tanh(c_prev)": _lstm_cell(a_of="c_prev"),
+    "yt_pred before the softmax": _lstm_cell(out=lambda z: z),
+    "yt_pred is missing the bias by": _lstm_cell(by=False),
+    "a_next holds c_next": _lstm_cell(swap_return=True),
+    "the cache[6] holds ot": _lstm_cell(cache_order=(0, 1, 2, 3, 4, 5, 7, 6, 8, 9)),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(LSTM_CELL_MISTAKES))
+def test_lstm_cell_forward_mistakes_are_named(mistake):
+    verdict = check("lstm_cell_forward", LSTM_CELL_MISTAKES[mistake])
+    assert not verdict.passed and verdict.implemented
+    assert mistake in verdict.message, verdict.message
+
+
+def test_lstm_cell_forward_correct_variants_pass():
+    def stacked(xt, a_prev, c_prev, parameters):  # the four gates in one product, split afterwards
+        p = parameters
+        n_a = a_prev.shape[0]
+        W = np.vstack([p["Wf"], p["Wi"], p["Wc"], p["Wo"]])
+        z = W @ np.vstack([a_prev, xt]) + np.vstack([p["bf"], p["bi"], p["bc"], p["bo"]])
+        ft, it, ot = (sigmoid(z[k * n_a:(k + 1) * n_a]) for k in (0, 1, 3))
+        cct = np.tanh(z[2 * n_a:3 * n_a])
+        c_next = ft * c_prev + it * cct
+        a_next = ot * np.tanh(c_next)
+        e = np.exp(p["Wy"] @ a_next + p["by"])
+        return a_next, c_next, e / e.sum(axis=0), (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+
+    for variant in (_lstm_cell(), _lstm_cell(dtype=np.float32), stacked):
+        verdict = check("lstm_cell_forward", variant)
+        assert verdict.passed, verdict.message
+
+
+# ------------------------------------------------------------------------------------------------
+# lstm_forward
+
+
+def _lstm_forward(steps=range, carry=("a", "c"), c_start=None, a_start=None, return_order="ayc", cell=None):
+    cell = cell or _lstm_cell()
+
+    def lstm_forward(x, a0, parameters):
+        n_x, m, T_x = x.shape
+        n_y, n_a = parameters["Wy"].shape
+        out = {"a": np.zeros((n_a, m, T_x)), "y": np.zeros((n_y, m, T_x)), "c": np.zeros((n_a, m, T_x))}
+        a_next = a0 if a_start is None else a_start(a0)
+        c_next = np.zeros((n_a, m)) if c_start is None else c_start(a0)
+        start_a, start_c, caches = a_next, c_next, []
+        for t in steps(T_x):
+            a_new, c_new, yt, cache = cell(x[:, :, t], a_next if "a" in carry else start_a,
+                                           c_next if "c" in carry else start_c, parameters)
+            a_next, c_next = a_new, c_new
+            out["a"][:, :, t], out["y"][:, :, t], out["c"][:, :, t] = a_next, yt, c_next
+            caches.append(cache)
+        return tuple(out[k] for k in return_order) + ((caches, x),)
+    return lstm_forward
+
+
+LSTM_FORWARD_MISTAKES = {
+    "stops one step early": _lstm_forward(steps=lambda T: range(T - 1)),
+    "a_next and c_next are not carried": _lstm_forward(carry=()),
+    "c_next is not carried": _lstm_forward(carry=("a",)),
+    "a_next is not carried": _lstm_forward(carry=("c",)),
+    "the memory cell starts from a0": _lstm_forward(c_start=lambda a0: a0),
+    "the first step starts from zeros": _lstm_forward(a_start=np.zeros_like),
+    "y holds c": _lstm_forward(return_order="acy"),
+    "caches[0][0][6] holds ot": _lstm_forward(cell=LSTM_CELL_MISTAKES["the cache[6] holds ot"]),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(LSTM_FORWARD_MISTAKES))
+def test_lstm_forward_mistakes_are_named(mistake):
+    verdict = check("lstm_forward", LSTM_FORWARD_MISTAKES[mistake])
+    assert not verdict.passed and verdict.implemented
+    assert mistake in verdict.message, verdict.message
+
+
+def test_lstm_forward_correct_variants_pass():
+    def appending(x, a0, parameters):  # lists stacked at the end, the time index counted by hand
+        cell, a, y, c, caches = _lstm_cell(dtype=np.float32), [], [], [], []
+        a_next, c_next, t = a0, np.zeros_like(a0), 0
+        while t < x.shape[2]:
+            a_next, c_next, yt, cache = cell(x[:, :, t], a_next, c_next, parameters)
+            a.append(a_next), y.append(yt), c.append(c_next), caches.append(cache)
+            t += 1
+        return np.dstack(a), np.dstack(y), np.dstack(c), (caches, x)
+
+    for variant in (_lstm_forward(), appending):
+        verdict = check("lstm_forward", variant)
+        assert verdict.passed, verdict.message
+
+
+# ------------------------------------------------------------------------------------------------
+# lstm_cell_backward
+
+
+def _lstm_cell_backward(use_dc_next=True, a_path=True, times_ft=True, ot_in_dc=True, a_first=True,
+                        db=lambda d: d.sum(axis=1, keepdims=True), in_place=False, dtype=None):
+    def lstm_cell_backward(da_next, dc_next, cache):
+        if dtype is not None:
+            da_next, dc_next = da_next.astype(dtype), dc_next.astype(dtype)
+        a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p = cache
+        n_a = a_next.shape[0]
+        tanh_c = np.tanh(c_next)
+        if in_place:  # dc aliases dc_next: += writes into the caller's array
+            dc = dc_next
+            dc += da_next * ot * (1 - tanh_c ** 2)
+        else:
+            dc = (dc_next if use_dc_next else 0) + da_next * (ot if ot_in_dc else 1) * (1 - tanh_c ** 2)
+        dgates = {"o": da_next * tanh_c * ot * (1 - ot), "c": dc * it * (1 - cct ** 2),
+                  "i": dc * cct * it * (1 - it), "f": dc * c_prev * ft * (1 - ft)}
+        concat = np.concatenate([a_prev, xt] if a_first else [xt, a_prev], axis=0)
+        grads = {}
+        for g, d in dgates.items():
+            grads["dW" + g], grads["db" + g] = d @ concat.T, db(d)
+        grads["da_prev"] = sum(p["W" + g][:, :n_a].T @ d for g, d in dgates.items())
+        grads["dxt"] = sum(p["W" + g][:, n_a:].T @ d for g, d in dgates.items())
+        grads["dc_prev"] = (dc if a_path else dc_next) * (ft if times_ft else 1)
+        return grads
+    return lstm_cell_backward
+
+
+LSTM_CELL_BACKWARD_MISTAKES = {
+    "dc_next is ignored": _lstm_cell_backward(use_dc_next=False),
+    "dc_prev is missing the path through a_next": _lstm_cell_backward(a_path=False),
+    "dc_prev is not multiplied by the forget gate": _lstm_cell_backward(times_ft=False),
+    "the output gate ot is missing from the memory cell's gradient": _lstm_cell_backward(ot_in_dc=False),
+    "the weight gradients use [xt; a_prev]": _lstm_cell_backward(a_first=False),
+    "not summed over the m examples": _lstm_cell_backward(db=lambda d: d),
+    "keepdims=True": _lstm_cell_backward(db=lambda d: d.sum(axis=1)),
+    "changed its argument dc_next in place": _lstm_cell_backward(in_place=True),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(LSTM_CELL_BACKWARD_MISTAKES))
+def test_lstm_cell_backward_mistakes_are_named(mistake):
+    verdict = check("lstm_cell_backward", LSTM_CELL_BACKWARD_MISTAKES[mistake])
+    assert not verdict.passed and verdict.implemented
+    assert mistake in verdict.message, verdict.message
+
+
+def test_lstm_cell_backward_correct_variants_pass():
+    for variant in (_lstm_cell_backward(), _lstm_cell_backward(dtype=np.float32),
+                    _lstm_cell_backward(db=lambda d: np.einsum("im->i", d)[:, None])):
+        verdict = check("lstm_cell_backward", variant)
+        assert verdict.passed, verdict.message
+    for forward in (_lstm_cell(), _lstm_cell(dtype=np.float32)):
+        verdict = check("lstm_cell_backward", _lstm_cell_backward(), forward=forward)
+        assert verdict.passed, verdict.message
+
+
+def test_lstm_cell_backward_paired_with_a_wrong_forward_fails_the_gradient_check():
+    verdict = check("lstm_cell_backward", _lstm_cell_backward(), forward=_lstm_cell(a_tanh=False))
+    assert not verdict.passed
+    assert "disagrees with the numerical gradient of your own lstm_cell_forward" in verdict.message
+    assert "your lstm_cell_forward itself differs from the course's" in verdict.message
+
+
+# ------------------------------------------------------------------------------------------------
+# lstm_backward
+
+
+def _lstm_backward(order=lambda T: reversed(range(T)), add_prev=True, carry_c=True, accumulate=True):
+    cell_backward = _lstm_cell_backward()
+
+    def lstm_backward(da, caches):
+        cells, x = caches
+        a1, c1, a0, c0, f1, i1, cc1, o1, x1, p = cells[0]
+        n_a, m, T_x = da.shape  # the course's test passes fewer steps of da than the forward ran
+        n_x = x1.shape[0]
+        dx, da_prevt, dc_prevt = np.zeros((n_x, m, T_x)), np.zeros((n_a, m)), np.zeros((n_a, m))
+        totals = {k: np.zeros_like(p[k[1:]]) for k in ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")}
+        for t in order(T_x):
+            g = cell_backward(da[:, :, t] + (da_prevt if add_prev else 0),
+                              dc_prevt if carry_c else np.zeros((n_a, m)), cells[t])
+            dx[:, :, t], da_prevt, dc_prevt = g["dxt"], g["da_prev"], g["dc_prev"]
+            for k in totals:
+                totals[k] = totals[k] + g[k] if accumulate else g[k]
+        return {"dx": dx, "da0": da_prevt, **totals}
+    return lstm_backward
+
+
+LSTM_BACKWARD_MISTAKES = {
+    "the loop runs forward in time": _lstm_backward(order=range),
+    "the loop skips the last time step": _lstm_backward(order=lambda T: reversed(range(T - 1))),
+    "the loop stops before t = 0": _lstm_backward(order=lambda T: range(T - 1, 0, -1)),
+    "not accumulated over time": _lstm_backward(accumulate=False),
+    "da_prevt was not added": _lstm_backward(add_prev=False),
+    "dc_prevt is not carried back": _lstm_backward(carry_c=False),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(LSTM_BACKWARD_MISTAKES))
+def test_lstm_backward_mistakes_are_named(mistake):
+    verdict = check("lstm_backward", LSTM_BACKWARD_MISTAKES[mistake])
+    assert not verdict.passed and verdict.implemented
+    assert mistake in verdict.message, verdict.message
+
+
+def test_lstm_backward_correct_variants_pass():
+    def stacked_gates(da, caches):  # one (4 n_a, .) gradient per step, the loop index counted down by hand
+        cells, x = caches
+        n_a, m, T_x = da.shape
+        p = cells[0][9]
+        W = np.vstack([p["Wf"], p["Wi"], p["Wc"], p["Wo"]])
+        dW, db = np.zeros_like(W), np.zeros((4 * n_a, 1))
+        dx, da_prevt, dc_prevt = np.zeros((x.shape[0], m, T_x)), np.zeros((n_a, m)), np.zeros((n_a, m))
+        t = T_x - 1
+        while t >= 0:
+            a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, _ = cells[t]
+            da_t, tanh_c = da[:, :, t] + da_prevt, np.tanh(c_next)
+            dc = dc_prevt + da_t * ot * (1 - tanh_c ** 2)
+            dz = np.vstack([dc * c_prev * ft * (1 - ft), dc * cct * it * (1 - it), dc * it * (1 - cct ** 2),
+                            da_t * tanh_c * ot * (1 - ot)])
+            dW += dz @ np.vstack([a_prev, xt]).T
+            db += dz.sum(axis=1, keepdims=True)
+            dx[:, :, t], da_prevt, dc_prevt = W[:, n_a:].T @ dz, W[:, :n_a].T @ dz, dc * ft
+            t -= 1
+        grads = {"dx": dx, "da0": da_prevt}
+        for k, g in enumerate("fico"):
+            grads["dW" + g], grads["db" + g] = dW[k * n_a:(k + 1) * n_a], db[k * n_a:(k + 1) * n_a]
+        return grads
+
+    for variant in (_lstm_backward(), stacked_gates):
+        verdict = check("lstm_backward", variant)
+        assert verdict.passed, verdict.message
+    verdict = check("lstm_backward", stacked_gates, forward=_lstm_forward())
+    assert verdict.passed, verdict.message
+
+
+@pytest.mark.parametrize("name", ["rnn_cell_forward", "rnn_forward", "rnn_cell_backward", "rnn_backward",
+                                  "lstm_cell_forward", "lstm_forward", "lstm_cell_backward", "lstm_backward"])
+def test_each_check_is_quick(name):
+    import time
+    from rnnlib.exercises import reference
+    start = time.perf_counter()
+    assert check(name, reference(name)).passed
+    assert time.perf_counter() - start < 2.0
