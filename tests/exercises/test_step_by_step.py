@@ -311,7 +311,7 @@ LSTM_CELL_MISTAKES = {
     "a_next uses tanh(c_prev)": _lstm_cell(a_of="c_prev"),
     "yt_pred before the softmax": _lstm_cell(out=lambda z: z),
     "yt_pred is missing the bias by": _lstm_cell(by=False),
-    "a_next holds c_next": _lstm_cell(swap_return=True),
+    "c_next holds a_next": _lstm_cell(swap_return=True),
     "the cache[6] holds ot": _lstm_cell(cache_order=(0, 1, 2, 3, 4, 5, 7, 6, 8, 9)),
 }
 
