@@ -22,6 +22,7 @@ from ..course import lstm_step_by_step as lstm_course
 from ..course import rnn_step_by_step as rnn_course
 from ..errors import RnnlibError
 from .compare import as_array, expect_close, expect_keys, expect_tuple, expect_unchanged, is_close, snapshot
+from . import runner
 from .exercise import Exercise
 from .verdict import Failed, NotImplementedYet
 
@@ -172,7 +173,7 @@ def _course_draws(seed):
 # the numerical gradient check of a forward/backward pair
 
 
-def _pair_errors(progress, forward, reference_forward, backward, pair):
+def _pair_errors(progress, forward, reference_forward, backward, pair, forward_name):
     """Gradient-check ``backward`` against ``forward`` on a small float64 problem.
 
     pair(rng) -> (inputs, arrays, upstream, split): the forward's arguments; {gradient key: the
@@ -185,12 +186,17 @@ def _pair_errors(progress, forward, reference_forward, backward, pair):
     inputs, arrays, upstream, split = pair(np.random.default_rng(7))
 
     def outputs():
-        outs, cache = split(progress.call(forward, *inputs))
+        try:  # called as the forward, so its errors name it, not the backward
+            result = runner.call(forward, *inputs, name=forward_name)
+        except NotImplementedYet:
+            raise Failed(f"the {forward_name} passed as forward= is not implemented yet: write it first, or "
+                         f"leave forward= out to pair your backward with rnnlib's") from None
+        outs, cache = split(result)
         arrays_out = []
         for index, (out, weight) in enumerate(zip(outs, upstream)):
-            out_array = as_array(f"what your forward returned (output {index})", out)
+            out_array = as_array(f"what your {forward_name} returned (output {index})", out)
             if out_array.shape != weight.shape:
-                raise Failed(f"your forward returned output {index} of shape {out_array.shape}, "
+                raise Failed(f"your {forward_name} returned output {index} of shape {out_array.shape}, "
                              f"expected {weight.shape}")
             arrays_out.append(out_array)
         return arrays_out, cache
@@ -226,7 +232,7 @@ def _forward_phrase(own, forward_name):
 
 def _check_pair(progress, forward, reference_forward, backward, pair, forward_name, backward_name, own):
     """The gradient-check stage: Failed naming the worst key when the pair disagrees."""
-    too_far, tol, matches, count = _pair_errors(progress, forward, reference_forward, backward, pair)
+    too_far, tol, matches, count = _pair_errors(progress, forward, reference_forward, backward, pair, forward_name)
     if too_far:
         key = max(too_far, key=too_far.get)
         why = ""
@@ -247,7 +253,7 @@ def _with_pair_sentence(failure, progress, forward, reference_forward, backward,
     """``failure`` with a sentence saying whether the backward agrees with the forward's numerical gradient."""
     quiet = type(progress)(progress.name)
     try:
-        too_far, _, matches, _ = _pair_errors(quiet, forward, reference_forward, backward, pair)
+        too_far, _, matches, _ = _pair_errors(quiet, forward, reference_forward, backward, pair, forward_name)
     except (Failed, NotImplementedYet, RnnlibError):
         return failure
     whose = _forward_phrase(own, forward_name)

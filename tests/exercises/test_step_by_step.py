@@ -545,3 +545,16 @@ def test_each_check_is_quick(name):
     start = time.perf_counter()
     assert check(name, reference(name)).passed
     assert time.perf_counter() - start < 2.0
+
+
+def test_a_forward_that_is_a_stub_or_raises_is_named_as_the_forward():
+    def stub(*args):
+        raise NotImplementedError()
+
+    def broken(xt, a_prev, parameters):
+        return xt[10, 99]
+
+    verdict = check("rnn_cell_backward", _rnn_cell_backward(), forward=stub)
+    assert verdict.implemented and "the rnn_cell_forward passed as forward= is not implemented yet" in verdict.message
+    verdict = check("rnn_cell_backward", _rnn_cell_backward(), forward=broken)
+    assert "your rnn_cell_forward raised IndexError" in verdict.message
