@@ -33,11 +33,13 @@ FIXED_SIZES = (3, 5, 2, 10, 4)
 SHAPES = ((3, 5, 2, 4, 3), (4, 6, 3, 1, 5), (7, 2, 4, 3, 2))
 #: Sizes of the numerical gradient check (kept small: it calls the forward twice per number).
 GRADCHECK_SIZES = (3, 4, 2, 2, 3)
-#: Largest accepted ||analytic - numeric|| / (||analytic|| + ||numeric||) in the gradient check.  A
-#: float64 pair gives ~1e-9, a forward computed in float32 ~1e-4 (step 1e-3); the typical wrong
-#: backward gives 1e-2 or more.
-GRADCHECK_TOLERANCE = 2e-3
-GRADCHECK_STEP = 1e-3
+#: The numerical gradient's step, and the largest accepted ||analytic - numeric|| / (||analytic|| +
+#: ||numeric||).  The step is large so that a forward computed in float32 passes too: over 30 random
+#: cells of GRADCHECK_SIZES, rnnlib's float64 pair gave at most 8.1e-5 and a float32 forward 2.7e-4
+#: with this step (with a step of 1e-3 the float32 forward reached 2.4e-3), while the wrong
+#: backwards of tests/exercises/test_gru.py give 0.25 or more.
+GRADCHECK_STEP = 1e-2
+GRADCHECK_TOLERANCE = 1e-2
 
 CACHE_NAMES = ("a_next", "a_prev", "xt", "Γu", "Γr", "c̃", "parameters")
 GATE_KEYS = ("Wu", "bu", "Wr", "br", "Wc", "bc")
@@ -316,10 +318,11 @@ def _cell_backward_mistakes(da_next, cache):
             ref[f"dW{gate}"].T)
     sign = "dΓu has the wrong sign: a_next = Γu * c̃ + (1 - Γu) * a_prev, so its derivative is da_next * (c̃ - a_prev)"
     mistakes["dbu"][sign], mistakes["dWu"][sign] = -ref["dbu"], -ref["dWu"]
-    tanh_prime = dzu * (1 + gu) / gu  # (1 - Γu²) in place of Γu (1 - Γu)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a saturated gate gives inf: then no match, no harm
+        tanh_prime = dzu * (1 + gu) / gu  # (1 - Γu²) in place of Γu (1 - Γu)
+        no_tanh = dzc / (1 - cc * cc)
     message = "the update gate's derivative is tanh's (1 - Γu**2); a sigmoid gate's is Γu * (1 - Γu)"
     mistakes["dbu"][message], mistakes["dWu"][message] = tanh_prime.sum(1, keepdims=True), tanh_prime @ ax.T
-    no_tanh = dzc / (1 - cc * cc)
     message = "the candidate's gradient misses tanh's derivative (1 - c̃**2)"
     mistakes["dbc"][message], mistakes["dWc"][message] = no_tanh.sum(1, keepdims=True), no_tanh @ rax.T
     mistakes["dWc"]["dWc multiplies dz by [a_prev; xt]; Wc acts on [Γr * a_prev; xt]"] = dzc @ ax.T

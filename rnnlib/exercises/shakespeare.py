@@ -110,7 +110,7 @@ def _call_build_data(fn, progress, text, Tx, stride, how="course"):
 
 
 def run_build_data(fn, forward, progress):
-    _call_build_data(fn, progress, FIXED_TEXT, *FIXED_ARGS)
+    _call_build_data(fn, progress, FIXED_TEXT, *FIXED_ARGS, how="positional")
     _call_build_data(fn, progress, FIXED_TEXT, 4, 3)
     progress.ok(FIXED)
     rng = np.random.default_rng(8)

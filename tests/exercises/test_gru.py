@@ -323,7 +323,7 @@ def test_gru_backward_correct_variants_pass():
         return dict(grads, dx=dx, da0=da_prev)
 
     for variant in (_backward(), in_place_totals):
-        for forward in (None, _forward()):
+        for forward in (None, _forward(), _forward(cell=_cell(dtype=np.float32))):
             verdict = check("gru_backward", variant, forward=forward)
             assert verdict.passed, verdict.message
     verdict = check("gru_backward", _backward(), forward=_forward(cell=_cell(biases="ur")))
