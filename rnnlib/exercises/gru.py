@@ -15,7 +15,9 @@ checks the return structure and that no argument changed in place; the backward 
 numerical gradient check of the student's forward/backward pair (``forward=`` the student's forward,
 else rnnlib's), so a backward that only agrees with a wrong forward is still caught.  Likely mistakes
 are derived from the reference (altered parameters, sub-sequences, one example at a time) or from the
-reference's outputs and cache, never from a second copy of the GRU.
+reference's outputs and cache, not from a second copy of the GRU; only the candidates of two other
+conventions (the reset gate after the product, tanh gates) are rebuilt from the reference's gates and
+Wc's two blocks, since no change of parameters produces them.
 """
 import numpy as np
 
