@@ -85,24 +85,26 @@ def _random_gradients(rng, n_x, n_a, n_y, dtype, scale=4.0):
     return {k: (rng.standard_normal(s) * scale).astype(dtype) for k, s in shapes.items()}
 
 
-def _clip_mistakes(original, expected, key, max_value):
-    """{message: the value of gradients[key] that mistake gives}, from the reference clip."""
-    o, r = original[key].astype(float), expected[key].astype(float)
+def _clip_mistakes(original, expected, max_value):
+    """{message: the dict of five gradients that mistake gives}, from the reference clip."""
     five = {k: original[k].astype(float) for k in GRADIENT_KEYS}
     mistakes = {
         f"clipped into [0, maxValue]: the lower bound is -maxValue, so values between -{max_value:g} and 0 stay":
-            course.clip({k: np.maximum(v, 0.0) for k, v in five.items()}, max_value)[key],
-        "only the upper bound is applied: values below -maxValue must become -maxValue too": np.where(o < -max_value, o, r),
-        "only the lower bound is applied: values above maxValue must become maxValue too": np.where(o > max_value, o, r),
+            course.clip({k: np.maximum(v, 0.0) for k, v in five.items()}, max_value),
+        "only the upper bound is applied: values below -maxValue must become -maxValue too":
+            {k: np.where(o < -max_value, o, expected[k]) for k, o in five.items()},
+        "only the lower bound is applied: values above maxValue must become maxValue too":
+            {k: np.where(o > max_value, o, expected[k]) for k, o in five.items()},
     }
     for fixed in (1, 5, 10):
         if fixed != max_value:
             mistakes[f"clipped at ±{fixed:g} instead of ±maxValue (maxValue is {max_value:g} in this call)"] = (
-                course.clip(copy.deepcopy(five), fixed)[key])
-    for other in GRADIENT_KEYS:
-        if other != key and expected[other].shape == r.shape:
-            mistakes[f"it holds the clipped {other}: the keys are mixed up"] = expected[other]
+                course.clip(copy.deepcopy(five), fixed))
     return mistakes
+
+
+def _matches_everywhere(result, values, dtype):
+    return all(np.shape(result[k]) == np.shape(values[k]) and is_close(result[k], values[k], dtype) for k in GRADIENT_KEYS)
 
 
 def _check_clip_call(fn, progress, gradients, max_value, dtype):
@@ -119,6 +121,11 @@ def _check_clip_call(fn, progress, gradients, max_value, dtype):
         why = (f" (it has {spelled!r}: return each gradient under the key it was given)" if spelled in result else
                f" (it needs {', '.join(map(repr, GRADIENT_KEYS))})")
         raise Failed(f"the dict clip returns has no key {missing[0]!r}{why}")
+    mistakes = _clip_mistakes(original, expected, max_value)
+    for message, values in mistakes.items():  # a mistake made on every gradient is named as such first
+        if not _matches_everywhere(result, expected, dtype) and not _matches_everywhere(values, original, dtype) \
+                and _matches_everywhere(result, values, dtype):
+            raise Failed(message)
     not_clipped = [k for k in GRADIENT_KEYS if np.shape(result[k]) == original[k].shape
                    and not is_close(original[k], expected[k], dtype) and is_close(result[k], original[k], dtype)]
     if len(not_clipped) == 1:
@@ -126,8 +133,10 @@ def _check_clip_call(fn, progress, gradients, max_value, dtype):
     if not_clipped:
         raise Failed(f"gradients {', '.join(not_clipped)} were not clipped: they still hold values beyond ±{max_value:g}")
     for key in GRADIENT_KEYS:
-        expect_close(f"gradients[{key!r}]", result[key], expected[key], dtype=dtype,
-                     mistakes=_clip_mistakes(original, expected, key, max_value))
+        named = {message: values[key] for message, values in mistakes.items()}
+        named.update({f"it holds the clipped {other}: the keys are mixed up": expected[other]
+                      for other in GRADIENT_KEYS if other != key})
+        expect_close(f"gradients[{key!r}]", result[key], expected[key], dtype=dtype, mistakes=named)
     # In place (2018) or on a copy (2021) are both right; anything else done to the caller's arrays is not.
     for key in GRADIENT_KEYS:
         for where, array in (("array", given[key]), ("dict entry", gradients.get(key, given[key]))):
@@ -557,7 +566,7 @@ def run_optimize(fn, forward, progress):
 #: enough to wrap around the names many times.
 MODEL_NAMES = ("aardonyx", "bambiraptor", "coelophysis", "diplodocus", "eoraptor", "fukuiraptor", "gojirasaurus",
                "herrerasaurus", "irritator", "juravenator")
-MODEL_RUN = {"num_iterations": 300, "n_a": 12, "dino_names": 2}
+MODEL_RUN = {"num_iterations": 200, "n_a": 12, "dino_names": 2}
 LEARNING_RATE = 0.01  # the course's model trains with optimize(..., learning_rate=0.01)
 
 
@@ -613,8 +622,11 @@ def _reference_model():
     return parameters, last_name, calls
 
 
-def _run_student_model(fn, progress):
-    """(form, result, calls): the 2021 call (a list of names) first, then the 2018 one (the text)."""
+def _run_student_model(fn, progress, reference_calls):
+    """(form, result, calls): the 2021 call (a list of names) first, then the 2018 one (the text).
+
+    When the student's loop raises, the calls to optimize recorded before it did may name the mistake
+    (Y one shorter than X makes optimize itself raise)."""
     namespace = getattr(fn, "__globals__", None)
     try:
         first = next(iter(inspect.signature(fn).parameters), "")
@@ -628,6 +640,11 @@ def _run_student_model(fn, progress):
                 result = progress.call(fn, data, dict(IX_TO_CHAR), dict(CHAR_TO_IX), *MODEL_RUN.values())
             except Failed as failure:
                 failures[form] = failure
+                if calls and all("X" in c for c in calls):
+                    try:
+                        _check_model_examples(calls, reference_calls, complete=False)
+                    except Failed as named:
+                        failures[form] = Failed(f"{named} (then {failure})")
                 continue
         if form == "list" and not (isinstance(result, dict) or isinstance(result, tuple) and len(result) == 2):
             failures[form] = None
@@ -650,10 +667,12 @@ def _name_of(X):
         return None
 
 
-def _check_model_examples(calls, reference_calls):
-    """Each iteration's X and Y against the reference loop's; Failed naming the mistake."""
+def _check_model_examples(calls, reference_calls, complete=True):
+    """Each iteration's X and Y against the reference loop's; Failed naming the mistake.
+
+    complete: whether ``calls`` is a whole run (False: the student's loop raised part way)."""
     total = MODEL_RUN["num_iterations"]
-    if len(calls) != total:
+    if complete and len(calls) != total:
         raise Failed(f"model called optimize {len(calls)} times for num_iterations={total}; it should call it once "
                      f"per iteration")
     names, count = [_name_of(c.get("X", ())) for c in calls], len(MODEL_NAMES)
@@ -676,6 +695,8 @@ def _check_model_examples(calls, reference_calls):
                 raise Failed(f"iteration {j}: Y should be X shifted left by one (the next character at each step), "
                              f"ending with the newline")
             raise Failed(f"iteration {j}: Y is {Y}, the course's loop builds {list(ref['Y'])}")
+        if not complete and len(names) < count:
+            raise Failed(f"iteration {j} trains on {names[j]!r}, the course's loop on {_name_of(ref['X'])!r}")
         if all(n == MODEL_NAMES[i % count] for i, n in enumerate(names)):
             raise Failed("the names are not shuffled: the course shuffles them once before the loop, "
                          "np.random.seed(0) then np.random.shuffle(examples)")
@@ -713,10 +734,13 @@ def _check_model_training(calls, reference_calls):
                      f"iteration {j - 1}")
     first, first_ref = calls[0].get("parameters"), reference_calls[0]["parameters"]
     if isinstance(first, dict):
-        for key in PARAMETER_KEYS:
-            if key in first:
-                expect_close(f"parameters[{key!r}] at the first optimize call (they should be "
-                             f"initialize_parameters(n_a, n_x, n_y))", first[key], first_ref[key])
+        try:
+            for key in PARAMETER_KEYS:
+                if key in first:
+                    expect_close(f"parameters[{key!r}]", first[key], first_ref[key])
+        except Failed as failure:
+            raise Failed(f"the parameters at the first optimize call are not initialize_parameters(n_a, n_x, n_y): "
+                         f"{failure}") from None
 
 
 def _check_with_students_optimize(fn, failure):
@@ -736,7 +760,7 @@ def _check_with_students_optimize(fn, failure):
 def run_model(fn, forward, progress):
     with _global_random_state_kept():
         reference_parameters, reference_name, reference_calls = _reference_model()
-        form, result, calls = _run_student_model(fn, progress)
+        form, result, calls = _run_student_model(fn, progress, reference_calls)
         if isinstance(result, tuple):
             parameters, last_name = expect_tuple("model", result, 2, ("parameters", "last_dino_name"))
         else:
