@@ -497,11 +497,16 @@ def _check_optimize_call(fn, progress, X, Y, a_prev, parameters, learning_rate, 
     def updated(grads, rate):
         return course.update_parameters(snapshot(start), snapshot(grads), rate)
 
-    expect_close("the loss", loss, loss_ref, dtype=dtype, mistakes={
+    if isinstance(loss, (str, bytes, dict, list, tuple)) or np.size(loss) != 1:
+        raise Failed(f"the loss optimize returns should be one number, got {type(loss).__name__}")
+    expect_close("the loss", np.reshape(np.asarray(loss, dtype=float), ()), loss_ref, dtype=dtype, mistakes={
         "it is averaged over the characters; the course's loss is their sum": loss_ref / len(X)})
     expect_keys("the gradients optimize returns", gradients, GRADIENT_KEYS)
-    observed = max(float(np.max(np.abs(np.asarray(gradients[k], dtype=float)), initial=0.0)) for k in GRADIENT_KEYS)
-    clipped_at = {c: course.clip(snapshot(raw), c) for c in (1, 10, observed) if c > 0 and c != 5}
+    try:  # the bound the student clipped at, if the gradients are readable numbers at all
+        observed = max(float(np.max(np.abs(np.asarray(gradients[k], dtype=float)), initial=0.0)) for k in GRADIENT_KEYS)
+    except (TypeError, ValueError):
+        observed = 0.0
+    clipped_at = {c: course.clip(snapshot(raw), c) for c in (1, 10, observed) if np.isfinite(c) and c > 0 and c != 5}
     for key in GRADIENT_KEYS:
         mistakes = {"the gradients are not clipped: clip them into [-5, 5] (clip(gradients, 5)) before the update":
                     raw[key]}
@@ -647,13 +652,12 @@ def _run_student_model(fn, progress, reference_calls):
                         failures[form] = Failed(f"{named} (then {failure})")
                 continue
         if form == "list" and not (isinstance(result, dict) or isinstance(result, tuple) and len(result) == 2):
-            failures[form] = None
+            failures[form] = Failed(f"model should return the parameters (2018 edition: model(data, ...)) or "
+                                    f"(parameters, last_dino_name) (2021 edition: model(data.split('\\n'), ...)), "
+                                    f"got {type(result).__name__}")
             continue
         return form, result, calls
-    failure = failures.get("list" if first == "data_x" else "text") or failures.get("list") or failures.get("text")
-    if failure is None:
-        raise Failed(f"model should return the parameters (2018 edition: model(data, ...)) or (parameters, "
-                     f"last_dino_name) (2021 edition: model(data.split('\\n'), ...)), got {type(result).__name__}")
+    failure = failures.get("list" if first == "data_x" else "text") or failures["list"]
     if "raised IndexError" in str(failure):
         raise Failed(f"{failure}: the example of iteration j is examples[j % len(examples)], which wraps "
                      f"around the names") from None
@@ -695,6 +699,9 @@ def _check_model_examples(calls, reference_calls, complete=True):
                 raise Failed(f"iteration {j}: Y should be X shifted left by one (the next character at each step), "
                              f"ending with the newline")
             raise Failed(f"iteration {j}: Y is {Y}, the course's loop builds {list(ref['Y'])}")
+        if names[j] not in MODEL_NAMES:
+            raise Failed(f"iteration {j} trains on {names[j]!r}, which is not one of the names model was given: build "
+                         f"the examples from its data argument")
         if not complete and len(names) < count:
             raise Failed(f"iteration {j} trains on {names[j]!r}, the course's loop on {_name_of(ref['X'])!r}")
         if all(n == MODEL_NAMES[i % count] for i, n in enumerate(names)):
