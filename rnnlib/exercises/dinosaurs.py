@@ -103,8 +103,16 @@ def _clip_mistakes(original, expected, max_value):
     return mistakes
 
 
+def _close(got, expected, dtype):
+    """``is_close``, and False for a value that is not numbers at all (``expect_close`` then says what it is)."""
+    try:
+        return np.shape(got) == np.shape(expected) and is_close(got, expected, dtype)
+    except (TypeError, ValueError):
+        return False
+
+
 def _matches_everywhere(result, values, dtype):
-    return all(np.shape(result[k]) == np.shape(values[k]) and is_close(result[k], values[k], dtype) for k in GRADIENT_KEYS)
+    return all(_close(result[k], values[k], dtype) for k in GRADIENT_KEYS)
 
 
 def _check_clip_call(fn, progress, gradients, max_value, dtype):
@@ -126,8 +134,8 @@ def _check_clip_call(fn, progress, gradients, max_value, dtype):
         if not _matches_everywhere(result, expected, dtype) and not _matches_everywhere(values, original, dtype) \
                 and _matches_everywhere(result, values, dtype):
             raise Failed(message)
-    not_clipped = [k for k in GRADIENT_KEYS if np.shape(result[k]) == original[k].shape
-                   and not is_close(original[k], expected[k], dtype) and is_close(result[k], original[k], dtype)]
+    not_clipped = [k for k in GRADIENT_KEYS
+                   if not is_close(original[k], expected[k], dtype) and _close(result[k], original[k], dtype)]
     if len(not_clipped) == 1:
         raise Failed(f"gradient {not_clipped[0]} was not clipped: it still holds values beyond ±{max_value:g}")
     if not_clipped:
@@ -664,6 +672,13 @@ def _run_student_model(fn, progress, reference_calls):
     raise failure
 
 
+def _as_list(value):
+    try:
+        return list(value)
+    except TypeError:
+        return None
+
+
 def _name_of(X):
     try:
         return "".join(IX_TO_CHAR[i] for i in list(X)[1:])
@@ -682,12 +697,12 @@ def _check_model_examples(calls, reference_calls, complete=True):
     names, count = [_name_of(c.get("X", ())) for c in calls], len(MODEL_NAMES)
     order = [_name_of(c["X"]) for c in reference_calls[:count]]
     for j, (mine, ref) in enumerate(zip(calls, reference_calls)):
-        X, Y = mine.get("X"), mine.get("Y")
-        if X is None:
-            return  # optimize was called in a way it refuses; its own error reaches the student
-        if list(X) == list(ref["X"]) and list(Y) == list(ref["Y"]):
+        X, Y = _as_list(mine.get("X")), _as_list(mine.get("Y"))
+        if X is None or Y is None:
+            raise Failed(f"iteration {j}: model should pass optimize X and Y as lists of indices, got "
+                         f"{type(mine.get('X')).__name__} and {type(mine.get('Y')).__name__}")
+        if X == list(ref["X"]) and Y == list(ref["Y"]):
             continue
-        X, Y = list(X), list(Y)
         if not X or X[0] is not None:
             raise Failed(f"iteration {j}: X should start with None (the zero input of the first step), then the "
                          f"indices of the name's characters; got X = {X}")
@@ -699,6 +714,8 @@ def _check_model_examples(calls, reference_calls, complete=True):
                 raise Failed(f"iteration {j}: Y should be X shifted left by one (the next character at each step), "
                              f"ending with the newline")
             raise Failed(f"iteration {j}: Y is {Y}, the course's loop builds {list(ref['Y'])}")
+        if names[j] is None:
+            raise Failed(f"iteration {j}: X = {X} holds something that is not an index of char_to_ix")
         if names[j] not in MODEL_NAMES:
             raise Failed(f"iteration {j} trains on {names[j]!r}, which is not one of the names model was given: build "
                          f"the examples from its data argument")
