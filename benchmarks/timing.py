@@ -141,7 +141,11 @@ class ChildWorker:
         self._process = ctx.Process(target=_serve, args=(child_end, setup, args), daemon=True)
         self._process.start()
         child_end.close()
-        self._answer()  # the set-up's "ready" (or its error)
+        try:
+            self._answer()  # the set-up's "ready" (or its error)
+        except RuntimeError:
+            self.close()
+            raise
 
     def __call__(self, *args):
         self._conn.send(args)
@@ -154,9 +158,11 @@ class ChildWorker:
         return value
 
     def close(self):
-        if self._process.is_alive():
-            self._conn.send(None)
-            self._process.join(timeout=30)
+        try:
+            self._conn.send(None)  # "stop"
+        except OSError:  # the child has already gone (its set-up failed)
+            pass
+        self._process.join(timeout=30)
         self._conn.close()
 
     def __enter__(self):
@@ -171,13 +177,17 @@ def _serve(conn, setup, args):
 
     try:
         job = setup(*args)
-        conn.send((True, "ready"))
-        while (request := conn.recv()) is not None:
-            conn.send((True, job(*request)))
     except Exception:
         conn.send((False, traceback.format_exc()))
-    finally:
         conn.close()
+        return
+    conn.send((True, "ready"))
+    while (request := conn.recv()) is not None:
+        try:
+            conn.send((True, job(*request)))
+        except Exception:  # reported to the caller; the worker stays usable
+            conn.send((False, traceback.format_exc()))
+    conn.close()
 
 
 _BASELINE = {}
