@@ -468,6 +468,17 @@ def pure_speed(with_torch, settings, dtype, threads):
             worker.close()
 
 
+def _budget_side(library, dtype, settings, threads):
+    """In a child process: one budget run of ``library`` (numpy path for rnnlib); returns () -> BudgetRun."""
+    data = load_data()
+    val_ids = data.val_ids[: settings.val_chars]
+    if library == "rnnlib":
+        run = rnnlib_budget_run(data, dtype, settings.seconds, settings.stop_every, val_ids)
+    else:
+        run = torch_budget_run(import_torch(True, threads), data, dtype, settings.seconds, settings.stop_every, val_ids)
+    return lambda: run
+
+
 def step_gflop(vocab_size):
     """Floating-point work of one training step in GFLOP: the matrix products only (2 flops a
     multiply-add), the same for both libraries.  Per layer, the recurrent product, its input's
@@ -596,9 +607,10 @@ def main(argv=None):
     val_ids = data.val_ids[: settings.val_chars]
     runs = []
     for dtype in dtypes:
-        runs.append(rnnlib_budget_run(data, dtype, settings.seconds, settings.stop_every, val_ids))
-        if torch is not None:
-            runs.append(torch_budget_run(torch, data, dtype, settings.seconds, settings.stop_every, val_ids))
+        sides = ["rnnlib"] + (["PyTorch"] if torch is not None else [])
+        for library in sides:  # each in a fresh child process, like the speed runs (see pure_speed)
+            with timing.ChildWorker(_budget_side, library, dtype, settings, args.threads) as worker:
+                runs.append(worker())
     head = (f"| library | dtype | steps | train s | chars/s | epochs | train loss (last 20 steps) | "
             f"val loss (nats/char) |")
     say(head)
