@@ -27,24 +27,31 @@ def restore_kernels():
 
 def test_numpy_is_the_default_and_always_available():
     assert kernels.available("numpy")
-    assert kernels.active() == "numpy"
-    assert kernels.compiled() is None
+    # in a fresh interpreter without RNNLIB_KERNELS (this one may have been started with it)
+    done = _run("from rnnlib.core import kernels; print(kernels.active(), kernels.compiled())", None)
+    assert done.stdout.split() == ["numpy", "None"]
+
+
+def test_use_numpy_turns_the_compiled_path_off(restore_kernels):
+    kernels.use("numpy")
+    assert kernels.active() == "numpy" and kernels.compiled() is None
 
 
 def test_use_rejects_an_unknown_name(restore_kernels):
+    before = kernels.active()
     with pytest.raises(ConfigError, match="one of"):
         kernels.use("cuda")
-    assert kernels.active() == "numpy"
+    assert kernels.active() == before
 
 
-def test_use_without_numba_is_a_clear_error(monkeypatch, restore_kernels):
+def test_use_without_numba_is_a_clear_error(restore_kernels, monkeypatch):  # monkeypatch undone first
     monkeypatch.setattr(kernels, "available", lambda name="numba": name == "numpy")
     with pytest.raises(ConfigError, match="numba is not installed"):
         kernels.use("numba")
 
 
 def _run(code, env_value):
-    env = {"RNNLIB_KERNELS": env_value, "PATH": "/usr/bin:/bin"}
+    env = {"PATH": "/usr/bin:/bin"} if env_value is None else {"RNNLIB_KERNELS": env_value, "PATH": "/usr/bin:/bin"}
     return subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True, text=True, env=env,
                           check=True)
 
