@@ -70,6 +70,22 @@ def compiled():
     return _active["module"]
 
 
+_COMPILED_DTYPES = ("float32", "float64")
+
+
+def compiled_for(*arrays):
+    """``compiled()``, but None unless every array is float32, or every one float64: the kernels
+    write into arrays of their inputs' dtype, which for mixed or other dtypes (float16, ints)
+    would not be what numpy's promotion gives, so those always run the numpy code."""
+    module = _active["module"]
+    if module is None:
+        return None
+    dtype = arrays[0].dtype
+    if dtype.name not in _COMPILED_DTYPES or any(a.dtype != dtype for a in arrays[1:]):
+        return None
+    return module
+
+
 def _from_environment():
     wanted = os.environ.get(ENV_VAR, "").strip().lower()
     if not wanted or wanted == "numpy":

@@ -140,3 +140,19 @@ def test_lstm_layer_and_model_are_bitwise_the_same(dtype, restore_kernels):
         return (H, *final, dXW, dWh, *dstate0, np.array(loss), *(grads[k] for k in sorted(grads)))
 
     _assert_same(*_both(run, restore_kernels))
+
+
+@needs_numba
+def test_mixed_or_other_dtypes_run_the_numpy_code(restore_kernels):
+    xw, a, c, Wh, da, dc = _lstm_step_inputs(np.float32)
+    kernels.use("numba")
+    assert kernels.compiled_for(xw, a) is not None
+    assert kernels.compiled_for(xw, a.astype(np.float64)) is None
+    assert kernels.compiled_for(xw.astype(np.float16)) is None
+
+    def step():  # float64 memory with float32 weights: numpy's promotion decides the dtypes
+        a_next, c_next, cache = lstm_step_forward(xw, a, c.astype(np.float64), Wh)
+        return a_next, c_next, lstm_step_backward(da, dc, cache, Wh)[0]
+
+    _assert_same(*_both(step, restore_kernels))
+    assert step()[1].dtype == np.float64

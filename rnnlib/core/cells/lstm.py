@@ -72,7 +72,7 @@ def lstm_step_forward(xw, a_prev, c_prev, Wh):
     scale, shift = _gate_affine(n_a, gates.dtype)
     gates *= scale
     np.tanh(gates, out=gates)
-    fast = kernels.compiled()
+    fast = kernels.compiled_for(gates, c_prev)
     if fast is not None:  # the same operations as the else branch, in one compiled loop
         c_next = np.empty_like(c_prev)
         fast.lstm_gates_and_memory(gates, scale, shift, c_prev, c_next)
@@ -103,7 +103,7 @@ def lstm_step_backward(da_next, dc_next, cache, Wh, out=None):
     """
     gates, tanh_c, c_prev = cache.gates, cache.tanh_c, cache.c_prev
     n_a = tanh_c.shape[0]
-    fast = kernels.compiled()
+    fast = kernels.compiled_for(gates, tanh_c, c_prev, da_next, dc_next)
     if fast is not None:  # the same operations as below, in one compiled loop
         # (into a contiguous array: the compiled loop is several times slower writing a strided view)
         dxw, dc_prev = np.empty_like(gates), np.empty_like(tanh_c)
