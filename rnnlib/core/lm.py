@@ -302,7 +302,7 @@ def forward(parameters, X, Y, state=None, dropout=0.0, rng=None):
         inputs = H_out
 
     out = inputs.reshape(n_a, T * m)
-    P = softmax(Wya @ out + by)  # (V, T*m)
+    P = softmax(Wya @ out + by, inplace=True)  # (V, T*m); in place: the scores are a fresh array
     y = Y.reshape(-1)
     real = np.flatnonzero(y >= 0)
     loss_sum = float(-np.log(P[y[real], real]).sum())
