@@ -24,28 +24,19 @@ caller set it), PyTorch through ``torch.set_num_threads``.
 """
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 
-def _threads(argv):
-    for i, a in enumerate(argv):
-        if a.startswith("--threads="):
-            return a.split("=", 1)[1]
-        if a == "--threads" and i + 1 < len(argv):
-            return argv[i + 1]
-    return "2"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared benchmarks/timing.py
+import timing  # noqa: E402  (before numpy: it sets numpy's BLAS thread count)
 
-
-BLAS_GIVEN = os.environ.get("OPENBLAS_NUM_THREADS")
-if __name__ == "__main__" and BLAS_GIVEN is None:
-    os.environ["OPENBLAS_NUM_THREADS"] = _threads(sys.argv[1:])  # numpy reads it once, at import
+# numpy reads OPENBLAS_NUM_THREADS once, at import: match --threads unless the caller set it
+BLAS_GIVEN = timing.set_blas_threads() if __name__ == "__main__" else os.environ.get(timing.BLAS_VAR)
 
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sentiment_mr import BATCH, EMBED, LR, MAXLEN, NUM_WORDS, UNITS, glove_matrix, load_split  # noqa: E402
 
 from rnnlib.nn import GRU, LSTM, Dense, Embedding, Input, Sequential  # noqa: E402
@@ -144,18 +135,16 @@ def timed(fn, items):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=timing.DEFAULT_THREADS)
     ap.add_argument("--steps", type=int, default=60, help="batches per timed run")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--cells", default="gru,lstm")
     args = ap.parse_args()
     import torch
     torch.set_num_threads(args.threads)
-    load0 = os.getloadavg()
-    print(f"numpy {np.__version__}, OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}"
-          f"{' (set by the caller)' if BLAS_GIVEN else ' (set by this script)'}; torch {torch.__version__}, "
+    print(f"numpy {np.__version__}, {timing.blas_threads_line(BLAS_GIVEN)}; torch {torch.__version__}, "
           f"get_num_threads() = {torch.get_num_threads()}; cores {os.cpu_count()}")
-    print(f"load average before: {' '.join(f'{v:.2f}' for v in load0)}")
+    print(f"load average before: {timing.load_average()}")
     tok, X, y, _, _, _ = load_split()
     glove, _ = glove_matrix(tok)
     order = np.random.default_rng(0).permutation(len(y))
@@ -182,8 +171,8 @@ def main():
             ours.append(BATCH * args.steps / timed(lambda b: model.train_on_batch(*b), timed_batches))
             theirs.append(BATCH * args.steps / timed(lambda b: torch_step(torch, net, opt, b), tb))
             print(f"  run {r + 1}: rnnlib {ours[-1]:7.0f} seq/s   torch {theirs[-1]:7.0f} seq/s")
-        results[cell] = (statistics.median(ours), statistics.median(theirs), max(ours), max(theirs))
-    print(f"\nload average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+        results[cell] = (timing.median(ours), timing.median(theirs), max(ours), max(theirs))
+    print(f"\nload average after: {timing.load_average()}")
     print("\n| cell | rnnlib seq/s (median) | PyTorch seq/s (median) | ratio (medians) | ratio (best runs) |")
     print("|---|---|---|---|---|")
     for cell, (om, tm, ob, tbest) in results.items():

@@ -421,20 +421,62 @@ def check_twin(torch, data, dtype):
 # ----------------------------------------------------------------------------- measurements
 
 
-def pure_speed(torch, data, settings, dtype):
-    """Training seconds per run: (all rnnlib times, all PyTorch times or []).
+def rnnlib_paths():
+    """rnnlib's implementations of the cells' elementwise math that can run here: numpy always,
+    numba when it is installed (``rnnlib.core.kernels``)."""
+    from rnnlib.core import kernels
 
-    One warm-up run of each first (PyTorch's first backward pass does one-time set-up work), then
-    ``speed_repeats`` timed runs of ``speed_steps`` steps each from fresh weights, alternating the two
-    libraries (``timing.alternate``) so that background load on a shared machine hits both alike.
+    return [name for name in kernels.CHOICES if kernels.available(name)]
+
+
+def _rnnlib_side(dtype, warmup, kernels_name):
+    """In a child process: rnnlib on ``kernels_name``, warmed up; returns steps -> seconds."""
+    from rnnlib.core import kernels
+
+    kernels.use(kernels_name)
+    data = load_data()
+    rnnlib_train_seconds(data, dtype, warmup)  # also numba's compilation, when it is not cached yet
+    return lambda steps: rnnlib_train_seconds(data, dtype, steps)
+
+
+def _torch_side(dtype, warmup, threads):
+    """In a child process: PyTorch, warmed up; returns steps -> seconds."""
+    torch = import_torch(True, threads)
+    data = load_data()
+    torch_train_seconds(torch, data, dtype, warmup)  # PyTorch's first backward does one-time set-up
+    return lambda steps: torch_train_seconds(torch, data, dtype, steps)
+
+
+def pure_speed(with_torch, settings, dtype, threads):
+    """Training seconds per run: side name -> list of seconds ('rnnlib numpy', 'rnnlib numba' where
+    numba is installed, 'PyTorch' unless skipped).
+
+    Each side runs in its own child process (``timing.ChildWorker``: rnnlib's trainers change
+    process-wide malloc settings that would speed PyTorch up too if they shared a process), takes
+    one warm-up run there, then ``speed_repeats`` timed runs of ``speed_steps`` steps each from fresh
+    weights, the sides alternating (``timing.alternate``) so background load hits all alike.
     """
-    jobs = {"rnnlib": lambda: rnnlib_train_seconds(data, dtype, settings.speed_steps)}
-    warmup = {"rnnlib": lambda: rnnlib_train_seconds(data, dtype, settings.speed_warmup)}
-    if torch is not None:
-        jobs["torch"] = lambda: torch_train_seconds(torch, data, dtype, settings.speed_steps)
-        warmup["torch"] = lambda: torch_train_seconds(torch, data, dtype, settings.speed_warmup)
-    times = timing.alternate(jobs, settings.speed_repeats, warmup)
-    return times["rnnlib"], times.get("torch", [])
+    setups = {f"rnnlib {name}": (_rnnlib_side, dtype, settings.speed_warmup, name) for name in rnnlib_paths()}
+    if with_torch:
+        setups["PyTorch"] = (_torch_side, dtype, settings.speed_warmup, threads)
+    workers = {name: timing.ChildWorker(*setup) for name, setup in setups.items()}
+    try:
+        jobs = {name: (lambda w=w: w(settings.speed_steps)) for name, w in workers.items()}
+        return timing.alternate(jobs, settings.speed_repeats, warmup={name: (lambda: None) for name in jobs})
+    finally:
+        for worker in workers.values():
+            worker.close()
+
+
+def _budget_side(library, dtype, settings, threads):
+    """In a child process: one budget run of ``library`` (numpy path for rnnlib); returns () -> BudgetRun."""
+    data = load_data()
+    val_ids = data.val_ids[: settings.val_chars]
+    if library == "rnnlib":
+        run = rnnlib_budget_run(data, dtype, settings.seconds, settings.stop_every, val_ids)
+    else:
+        run = torch_budget_run(import_torch(True, threads), data, dtype, settings.seconds, settings.stop_every, val_ids)
+    return lambda: run
 
 
 def step_gflop(vocab_size):
@@ -532,19 +574,22 @@ def main(argv=None):
     say(f"  matmul peak of this machine (numpy, float32, 512x512 @ 512x4096, best of 7): {peak:.1f} GFLOP/s; "
         f"one training step is {work:.2f} GFLOP of matrix products")
     for dtype in dtypes:
-        ours, theirs = pure_speed(torch, data, settings, dtype)
-        med_ours = statistics.median(ours)
-        lo, hi = timing.spread([chars_per_s(settings.speed_steps, t) for t in ours])
-        say(f"  {dtype}: rnnlib  median {chars_per_s(settings.speed_steps, med_ours):8.0f} chars/s "
-            f"(runs {lo:.0f}..{hi:.0f}; {work * settings.speed_steps / med_ours / peak:.0%} of the matmul peak)")
+        times = pure_speed(torch is not None, settings, dtype, args.threads)
+        theirs = times.pop("PyTorch", [])
+        for side, ours in times.items():
+            med_ours = statistics.median(ours)
+            lo, hi = timing.spread([chars_per_s(settings.speed_steps, t) for t in ours])
+            say(f"  {dtype}: {side:13s} median {chars_per_s(settings.speed_steps, med_ours):8.0f} chars/s "
+                f"(runs {lo:.0f}..{hi:.0f}; {work * settings.speed_steps / med_ours / peak:.0%} of the matmul peak)")
         if theirs:
             med_theirs = statistics.median(theirs)
             lo, hi = timing.spread([chars_per_s(settings.speed_steps, t) for t in theirs])
-            ratios[dtype] = timing.ratio_of_medians(ours, theirs)
-            say(f"  {dtype}: PyTorch median {chars_per_s(settings.speed_steps, med_theirs):8.0f} chars/s "
+            say(f"  {dtype}: {'PyTorch':13s} median {chars_per_s(settings.speed_steps, med_theirs):8.0f} chars/s "
                 f"(runs {lo:.0f}..{hi:.0f}; {work * settings.speed_steps / med_theirs / peak:.0%} of the matmul peak)")
-            say(f"  {dtype}: ratio rnnlib/PyTorch {ratios[dtype]:.2f}x (medians), {min(theirs) / min(ours):.2f}x "
-                "(best runs); rnnlib's path: pure numpy (it has no other)")
+            for side, ours in times.items():
+                ratios[dtype, side] = timing.ratio_of_medians(ours, theirs)
+                say(f"  {dtype}: ratio {side}/PyTorch {ratios[dtype, side]:.2f}x (medians), "
+                    f"{min(theirs) / min(ours):.2f}x (best runs)")
     say("  load average after the speed runs: " + timing.load_average())
     say("")
 
@@ -562,9 +607,10 @@ def main(argv=None):
     val_ids = data.val_ids[: settings.val_chars]
     runs = []
     for dtype in dtypes:
-        runs.append(rnnlib_budget_run(data, dtype, settings.seconds, settings.stop_every, val_ids))
-        if torch is not None:
-            runs.append(torch_budget_run(torch, data, dtype, settings.seconds, settings.stop_every, val_ids))
+        sides = ["rnnlib"] + (["PyTorch"] if torch is not None else [])
+        for library in sides:  # each in a fresh child process, like the speed runs (see pure_speed)
+            with timing.ChildWorker(_budget_side, library, dtype, settings, args.threads) as worker:
+                runs.append(worker())
     head = (f"| library | dtype | steps | train s | chars/s | epochs | train loss (last 20 steps) | "
             f"val loss (nats/char) |")
     say(head)
@@ -582,14 +628,22 @@ def main(argv=None):
         f"{which} validation text, for both libraries")
     say("")
 
+    paths = rnnlib_paths()
+    if "numba" not in paths:
+        say("rnnlib numba: not measured (numba is not installed; pip install -e '.[fast]')")
     for dtype in dtypes:
-        if dtype not in ratios:
+        if not any(key[0] == dtype for key in ratios):
             say(f"rnnlib training chars/s ({dtype}): PyTorch not measured  [target >= {TARGET_RATIO}x: not checked]")
             continue
-        mark = verdict(ratios[dtype] >= TARGET_RATIO) if dtype == "float32" else "no target"
-        match = "matches or beats PyTorch" if ratios[dtype] >= 1.0 else "slower than PyTorch"
-        say(f"rnnlib / PyTorch training chars/s ({dtype}, medians, pure numpy): {ratios[dtype]:.2f}x, {match}  "
-            f"[target >= {TARGET_RATIO}x: {mark}]")
+        for name in paths:
+            ratio = ratios[dtype, f"rnnlib {name}"]
+            mark = verdict(ratio >= TARGET_RATIO) if dtype == "float32" else "no target"
+            match = "matches or beats PyTorch" if ratio >= 1.0 else "slower than PyTorch"
+            say(f"rnnlib ({name}) / PyTorch training chars/s ({dtype}, medians): {ratio:.2f}x, {match}  "
+                f"[target >= {TARGET_RATIO}x: {mark}]")
+        if dtype == "float32":
+            reached = [name for name in paths if ratios[dtype, f"rnnlib {name}"] >= TARGET_RATIO]
+            say("  reached the target: " + (", ".join(reached) if reached else "neither path"))
     say("load average after the run: " + timing.load_average()
         + f" (on {os.cpu_count()} cores; above the core count means other processes competed for them)")
     if args.quick:

@@ -1,5 +1,6 @@
 """The timing scaffolding the benchmark scripts share: thread settings, alternating timed runs,
-medians, the machine's load and matmul peak, and peak memory of a job run in a child process.
+medians, the machine's load and matmul peak, benchmark sides run in child processes
+(``ChildWorker``), and peak memory of a job run in a child process.
 
 Import it *before* numpy (``from timing import ...`` at the top of a script run from the
 repository root): ``set_blas_threads`` must run before numpy loads OpenBLAS, which reads its
@@ -118,6 +119,75 @@ def peak_rss_in_child(target, *args):
     result = queue.get()
     child.join()
     return result
+
+
+class ChildWorker:
+    """A benchmark side that lives in its own child process, timed on request.
+
+    ``setup(*args)`` (a module-level function) runs once in a fresh interpreter (spawn) and returns
+    the job: a callable taking ``steps`` and returning the seconds it measured.  Calling the worker
+    runs that job in the child and returns its seconds, so ``alternate`` can interleave workers
+    like local jobs.  Each side thus keeps its own process-wide state -- imported libraries, BLAS
+    threads, and the malloc settings rnnlib's trainers change (``rnnlib.core.memory``), which would
+    otherwise speed up the other library in the same process too.  Use it as a context manager (or
+    call ``close``) so the child ends.
+    """
+
+    def __init__(self, setup, *args):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child_end = ctx.Pipe()
+        self._process = ctx.Process(target=_serve, args=(child_end, setup, args), daemon=True)
+        self._process.start()
+        child_end.close()
+        try:
+            self._answer()  # the set-up's "ready" (or its error)
+        except RuntimeError:
+            self.close()
+            raise
+
+    def __call__(self, *args):
+        self._conn.send(args)
+        return self._answer()
+
+    def _answer(self):
+        ok, value = self._conn.recv()
+        if not ok:
+            raise RuntimeError(f"benchmark child process failed:\n{value}")
+        return value
+
+    def close(self):
+        try:
+            self._conn.send(None)  # "stop"
+        except OSError:  # the child has already gone (its set-up failed)
+            pass
+        self._process.join(timeout=30)
+        self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _serve(conn, setup, args):
+    import traceback
+
+    try:
+        job = setup(*args)
+    except Exception:
+        conn.send((False, traceback.format_exc()))
+        conn.close()
+        return
+    conn.send((True, "ready"))
+    while (request := conn.recv()) is not None:
+        try:
+            conn.send((True, job(*request)))
+        except Exception:  # reported to the caller; the worker stays usable
+            conn.send((False, traceback.format_exc()))
+    conn.close()
 
 
 _BASELINE = {}

@@ -1,6 +1,6 @@
 """environment.yml (conda/Binder) must list the same packages as pyproject.toml.
 
-pyproject's runtime dependencies plus its "dev" extra must equal environment.yml's conda
+pyproject's runtime dependencies plus its "dev" and "fast" extras (ENVIRONMENT_EXTRAS) must equal environment.yml's conda
 dependencies (python and pip aside), with the same lower bounds where either gives one.
 environment.yml is parsed by hand so that the test needs no YAML library.
 """
@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The extras environment.yml carries besides the runtime dependencies ("bench", torch, it leaves out).
+ENVIRONMENT_EXTRAS = ("dev", "fast")
 SPEC = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*?)\s*$")
 
 
@@ -46,7 +48,7 @@ def conda_dependencies(text: str) -> list[str]:
 
 def pyproject_requirements(data: dict) -> dict[str, str | None]:
     project = data["project"]
-    specs = project["dependencies"] + project["optional-dependencies"]["dev"]
+    specs = project["dependencies"] + [s for extra in ENVIRONMENT_EXTRAS for s in project["optional-dependencies"][extra]]
     return dict(split_spec(s) for s in specs)
 
 
@@ -104,6 +106,7 @@ def test_python_pin_satisfies_requires_python(environment_text):
         lambda t: t.replace("  - pytest>=7.0\n", "  - pytest>=7.0\n  - scipy\n"),  # one added
         lambda t: t.replace("numpy>=1.24", "numpy>=1.26"),  # a bound changed
         lambda t: t.replace("numpy>=1.24", "numpy"),  # a bound dropped
+        lambda t: t.replace("  - numba>=0.59\n", ""),  # the "fast" extra's package dropped
     ],
 )
 def test_the_check_catches_a_mismatch(pyproject, environment_text, edit):

@@ -41,7 +41,8 @@ StepCache = Any  # the cell's own NamedTuple (RNNStepCache, LSTMStepCache, GRUSt
 #: step(xw (G n_a, m), state, Wh (G n_a, n_a), keep=None) -> (next state, cache); keep: the
 #: recurrent-dropout multipliers (n_a, m) for the previous output where the recurrent product reads it
 StepFn = Callable[..., "tuple[State, StepCache]"]
-#: back(dstate, cache, Wh, keep=None) -> (dxw (G n_a, m), dstate of the previous step)
+#: back(dstate, cache, Wh, keep=None, out=None) -> (dxw (G n_a, m), dstate of the previous step);
+#: out: where to put dxw (the step's slice of the sequence's dXW), or None for a new array
 BackFn = Callable[..., "tuple[np.ndarray, State]"]
 #: recurrent_inputs(cache, keep=None) -> [(row slice of Wh, the (k, m) array those rows multiplied, scale)]:
 #: dWh[rows] = (dXW[rows] * scale) @ input.T summed over steps; scale is None (1) or a (rows, m)
@@ -83,9 +84,17 @@ def _rnn_step(xw, state, Wh, keep=None):
     return (a,), RNNStepCache(read, a)
 
 
-def _rnn_back(dstate, cache, Wh, keep=None):
+def _into(out, dxw):
+    # cells whose step functions build dxw themselves: copy it where the loop wants it
+    if out is None:
+        return dxw
+    out[...] = dxw
+    return out
+
+
+def _rnn_back(dstate, cache, Wh, keep=None, out=None):
     dxw, da_prev = rnn_step_backward(dstate[0], cache.a_next, Wh)
-    return dxw, (_dropped(da_prev, keep),)
+    return _into(out, dxw), (_dropped(da_prev, keep),)
 
 
 def _lstm_step(xw, state, Wh, keep=None):
@@ -93,8 +102,8 @@ def _lstm_step(xw, state, Wh, keep=None):
     return (a, c), cache
 
 
-def _lstm_back(dstate, cache, Wh, keep=None):
-    dxw, da_prev, dc_prev = lstm_step_backward(dstate[0], dstate[1], cache, Wh)
+def _lstm_back(dstate, cache, Wh, keep=None, out=None):
+    dxw, da_prev, dc_prev = lstm_step_backward(dstate[0], dstate[1], cache, Wh, out)
     return dxw, (_dropped(da_prev, keep), dc_prev)
 
 
@@ -103,9 +112,9 @@ def _gru_step(xw, state, Wh, keep=None):
     return (a,), cache
 
 
-def _gru_back(dstate, cache, Wh, keep=None):
+def _gru_back(dstate, cache, Wh, keep=None, out=None):
     dxw, da_prev = gru_step_backward(dstate[0], cache, Wh, keep)
-    return dxw, (da_prev,)
+    return _into(out, dxw), (da_prev,)
 
 
 def _gru_reset_after_step(xw, state, Wh, keep=None):
@@ -115,10 +124,10 @@ def _gru_reset_after_step(xw, state, Wh, keep=None):
     return (a,), cache
 
 
-def _gru_reset_after_back(dstate, cache, Wh, keep=None):
+def _gru_reset_after_back(dstate, cache, Wh, keep=None, out=None):
     n_a = cache.a_prev.shape[0]
     dxw, da_prev = gru_reset_after_step_backward(dstate[0], cache, Wh[:, :n_a], keep)
-    return dxw, (da_prev,)
+    return _into(out, dxw), (da_prev,)
 
 
 def _all_rows_read_a_prev(cache, keep=None):
@@ -222,7 +231,7 @@ def _plain_backward(cell, dH, dstate_last, caches, Wh):
     dstate = dstate_last or tuple(np.zeros((n_a, m), dH.dtype) for _ in range(cell.n_states))
     for t in reversed(range(T)):
         dstate = (dstate[0] + dH[:, t],) + tuple(dstate[1:])
-        dXW[:, t], dstate = cell.back(dstate, caches[t], Wh)
+        _, dstate = cell.back(dstate, caches[t], Wh, out=dXW[:, t])  # dxw written in place
     return dXW, _recurrent_gradient(cell, dXW, caches, Wh), dstate
 
 

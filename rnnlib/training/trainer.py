@@ -22,6 +22,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..core import lm
+from ..core.memory import keep_freed_memory
 from ..core.checks import (
     check_choice, check_elements, check_ids, check_instance, check_int, check_real, check_sequence, check_text,
 )
@@ -340,6 +341,7 @@ def _as_streams(ids, streams, what, min_length=2):
 def _fit(source: BatchSource, vocab, config, *, rng, corpus=None, checkpoint=None, progress=True, on_eval=None,
          initial_parameters=None):
     """The loop every trainer shares: step, clip, update, evaluate, keep the best, report."""
+    keep_freed_memory()  # reuse each step's big arrays instead of page-faulting them in anew (core/memory.py)
     if initial_parameters is not None:
         lm.check_parameters(initial_parameters, "initial_parameters")
         params = {k: np.array(v, dtype=np.dtype(config.dtype)) for k, v in initial_parameters.items()}

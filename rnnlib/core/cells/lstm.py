@@ -13,9 +13,12 @@ matrix product ``Wh @ a_prev`` serves all four gates.  The course's per-gate dic
 
 Shapes: ``n_a`` hidden size, ``m`` batch.
 """
+import functools
 from typing import NamedTuple
 
 import numpy as np
+
+from .. import kernels
 
 #: Order of the gates in every stacked ``(4 n_a, .)`` array.
 GATES = ("f", "i", "c", "o")
@@ -36,15 +39,20 @@ def gate_rows(n_a, gate):
     return slice(k * n_a, (k + 1) * n_a)
 
 
-def _gate_scale(n_a, dtype):
-    """(4 n_a, 1) per-row factors: 1/2 on the sigmoid gates' rows, 1 on the candidate's.
+@functools.lru_cache(maxsize=None)
+def _gate_affine(n_a, dtype):
+    """((4 n_a, 1) scale, (4 n_a, 1) shift): 1/2 and 1/2 on the sigmoid gates' rows, 1 and 0 on
+    the candidate's.  Built once per (n_a, dtype) and kept (read-only), not once per step.
 
-    sigmoid(z) = (1 + tanh(z / 2)) / 2, so with ``s`` these factors one tanh serves every gate:
-    ``gate = s * tanh(s * z) + (1 - s)`` is sigmoid(z) where s = 1/2 and tanh(z) where s = 1.
+    sigmoid(z) = (1 + tanh(z / 2)) / 2, so with these factors one tanh serves every gate:
+    ``gate = scale * tanh(scale * z) + shift`` is sigmoid(z) where scale = 1/2 and tanh(z) where
+    scale = 1.
     """
     scale = np.full((4 * n_a, 1), 0.5, dtype=dtype)
     scale[gate_rows(n_a, "c")] = 1.0
-    return scale
+    shift = 1.0 - scale
+    scale.flags.writeable = shift.flags.writeable = False
+    return scale, shift
 
 
 def lstm_step_forward(xw, a_prev, c_prev, Wh):
@@ -61,32 +69,49 @@ def lstm_step_forward(xw, a_prev, c_prev, Wh):
     gates += xw
     # One tanh call for all four gates instead of a sigmoid over all and a tanh over one block:
     # the sigmoid rows are halved before the tanh and mapped from (-1, 1) to (0, 1) after it.
-    scale = _gate_scale(n_a, gates.dtype)
+    scale, shift = _gate_affine(n_a, gates.dtype)
     gates *= scale
     np.tanh(gates, out=gates)
-    gates *= scale
-    gates += 1.0 - scale
-    ft, it, cct, ot = gates[:n_a], gates[n_a:2 * n_a], gates[2 * n_a:3 * n_a], gates[3 * n_a:]
-    c_next = ft * c_prev
-    c_next += it * cct
+    fast = kernels.compiled_for(gates, c_prev)
+    if fast is not None:  # the same operations as the else branch, in one compiled loop
+        c_next = np.empty_like(c_prev)
+        fast.lstm_gates_and_memory(gates, scale, shift, c_prev, c_next)
+        ot = gates[3 * n_a:]
+    else:
+        gates *= scale
+        gates += shift
+        ft, it, cct, ot = gates[:n_a], gates[n_a:2 * n_a], gates[2 * n_a:3 * n_a], gates[3 * n_a:]
+        c_next = ft * c_prev
+        c_next += it * cct
     tanh_c = np.tanh(c_next)
     a_next = ot * tanh_c
     return a_next, c_next, LSTMStepCache(a_prev, c_prev, gates, tanh_c)
 
 
-def lstm_step_backward(da_next, dc_next, cache, Wh):
+def lstm_step_backward(da_next, dc_next, cache, Wh, out=None):
     """Backward of ``lstm_step_forward``.
 
     da_next: (n_a, m) dLoss/da<t> (from the output at t and from step t+1)
     dc_next: (n_a, m) dLoss/dc<t> arriving from step t+1 (zeros at the last step)
     cache:   the LSTMStepCache ``lstm_step_forward`` returned
     Wh:      (4 n_a, n_a)
+    out:     optional (4 n_a, m) array (a view is fine) to write dxw into, e.g. the step's slice
+             of the whole sequence's gradient, saving a copy
     Returns (dxw, da_prev, dc_prev): dxw (4 n_a, m) is dLoss/d(gate pre-activations), which is also
     dLoss/dxw and dLoss/db per example; da_prev = Wh.T @ dxw and dc_prev (both (n_a, m)) flow to
     step t-1.  Weight gradients are ``dxw @ x.T`` and ``dxw @ a_prev.T``, formed by the caller.
     """
     gates, tanh_c, c_prev = cache.gates, cache.tanh_c, cache.c_prev
     n_a = tanh_c.shape[0]
+    fast = kernels.compiled_for(gates, tanh_c, c_prev, da_next, dc_next)
+    if fast is not None:  # the same operations as below, in one compiled loop
+        # (into a contiguous array: the compiled loop is several times slower writing a strided view)
+        dxw, dc_prev = np.empty_like(gates), np.empty_like(tanh_c)
+        fast.lstm_step_backward(da_next, dc_next, gates, tanh_c, c_prev, _one(gates.dtype), dxw, dc_prev)
+        if out is not None:
+            out[...] = dxw
+        return dxw, Wh.T @ dxw, dc_prev
+    dxw = np.empty_like(gates) if out is None else out
     ft, it, cct, ot = gates[:n_a], gates[n_a:2 * n_a], gates[2 * n_a:3 * n_a], gates[3 * n_a:]
     # total gradient on c<t>: directly from step t+1, and through a<t> = o * tanh(c<t>)
     dc = tanh_c * tanh_c
@@ -95,14 +120,27 @@ def lstm_step_backward(da_next, dc_next, cache, Wh):
     dc *= da_next
     dc += dc_next
     # dLoss/d(gate activation), written straight into the stacked result
-    dxw = np.empty_like(gates)
     np.multiply(dc, c_prev, out=dxw[:n_a])
     np.multiply(dc, cct, out=dxw[n_a:2 * n_a])
     np.multiply(dc, it, out=dxw[2 * n_a:3 * n_a])
     np.multiply(da_next, tanh_c, out=dxw[3 * n_a:])
     # times the activation's derivative, for all gates at once: (1 - g) * (g + k) is s(1 - s)
-    # for a sigmoid (k = 0) and 1 - t^2 for the tanh (k = 1); k = 2 * scale - 1 with _gate_scale's scale
+    # for a sigmoid (k = 0) and 1 - t^2 for the tanh (k = 1); k = 1 - 2 * shift with _gate_affine's shift
     deriv = 1.0 - gates
-    deriv *= gates + (2.0 * _gate_scale(n_a, gates.dtype) - 1.0)
+    deriv *= gates + _derivative_offset(n_a, gates.dtype)
     dxw *= deriv
-    return dxw, Wh.T @ dxw, dc * ft
+    dc *= ft  # dc_prev; dc itself is no longer needed
+    return dxw, Wh.T @ dxw, dc
+
+
+@functools.lru_cache(maxsize=None)
+def _derivative_offset(n_a, dtype):
+    """(4 n_a, 1): 0 on the sigmoid gates' rows, 1 on the candidate's (see lstm_step_backward)."""
+    offset = 1.0 - 2.0 * _gate_affine(n_a, dtype)[1]
+    offset.flags.writeable = False
+    return offset
+
+
+@functools.lru_cache(maxsize=None)
+def _one(dtype):
+    return dtype.type(1)

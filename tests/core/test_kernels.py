@@ -1,0 +1,158 @@
+"""rnnlib.core.kernels: choosing numpy or numba for the cells' elementwise math.
+
+The numba path must give the numpy path's results bit for bit (it performs the same operations
+in the same order), so these tests compare with ``array_equal``, not a tolerance.  Those that need
+numba are skipped where it is not installed; the choice itself is tested everywhere.
+"""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from rnnlib.core import kernels, lm
+from rnnlib.core.cells.lstm import lstm_step_backward, lstm_step_forward
+from rnnlib.core.layers import CELLS, layer_backward, layer_forward
+from rnnlib.errors import ConfigError
+
+needs_numba = pytest.mark.skipif(not kernels.available("numba"), reason="numba is not installed")
+
+
+@pytest.fixture
+def restore_kernels():
+    before = kernels.active()
+    yield
+    kernels.use(before)
+
+
+def test_numpy_is_the_default_and_always_available():
+    assert kernels.available("numpy")
+    # in a fresh interpreter without RNNLIB_KERNELS (this one may have been started with it)
+    done = _run("from rnnlib.core import kernels; print(kernels.active(), kernels.compiled())", None)
+    assert done.stdout.split() == ["numpy", "None"]
+
+
+def test_use_numpy_turns_the_compiled_path_off(restore_kernels):
+    kernels.use("numpy")
+    assert kernels.active() == "numpy" and kernels.compiled() is None
+
+
+def test_use_rejects_an_unknown_name(restore_kernels):
+    before = kernels.active()
+    with pytest.raises(ConfigError, match="one of"):
+        kernels.use("cuda")
+    assert kernels.active() == before
+
+
+def test_use_without_numba_is_a_clear_error(restore_kernels, monkeypatch):  # monkeypatch undone first
+    monkeypatch.setattr(kernels, "available", lambda name="numba": name == "numpy")
+    with pytest.raises(ConfigError, match="numba is not installed"):
+        kernels.use("numba")
+
+
+def _run(code, env_value):
+    env = {"PATH": "/usr/bin:/bin"} if env_value is None else {"RNNLIB_KERNELS": env_value, "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True, text=True, env=env,
+                          check=True)
+
+
+def test_an_unknown_environment_value_warns_and_stays_on_numpy():
+    done = _run("from rnnlib.core import kernels; print(kernels.active())", "fortran")
+    assert done.stdout.strip() == "numpy"
+    assert "RNNLIB_KERNELS" in done.stderr
+
+
+@needs_numba
+def test_the_environment_variable_selects_numba():
+    done = _run("from rnnlib.core import kernels; print(kernels.active())", "numba")
+    assert done.stdout.strip() == "numba"
+
+
+def _lstm_step_inputs(dtype, n_a=5, m=3, seed=0):
+    rng = np.random.default_rng(seed)
+    xw, Wh = rng.standard_normal((4 * n_a, m)), rng.standard_normal((4 * n_a, n_a))
+    a, c = rng.standard_normal((n_a, m)), rng.standard_normal((n_a, m))
+    da, dc = rng.standard_normal((n_a, m)), rng.standard_normal((n_a, m))
+    return [x.astype(dtype) for x in (xw, a, c, Wh, da, dc)]
+
+
+def _both(function, restore):
+    """function() under numpy, then under numba."""
+    kernels.use("numpy")
+    reference = function()
+    kernels.use("numba")
+    return reference, function()
+
+
+def _assert_same(reference, compiled):
+    for ours, theirs in zip(reference, compiled):
+        assert ours.dtype == theirs.dtype
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lstm_step_is_bitwise_the_same(dtype, restore_kernels):
+    xw, a, c, Wh, da, dc = _lstm_step_inputs(dtype)
+
+    def step():
+        a_next, c_next, cache = lstm_step_forward(xw, a, c, Wh)
+        dxw, da_prev, dc_prev = lstm_step_backward(da, dc, cache, Wh)
+        return a_next, c_next, cache.gates, cache.tanh_c, dxw, da_prev, dc_prev
+
+    _assert_same(*_both(step, restore_kernels))
+
+
+@needs_numba
+def test_lstm_backward_into_a_strided_out(restore_kernels):
+    xw, a, c, Wh, da, dc = _lstm_step_inputs(np.float32)
+    _, _, cache = lstm_step_forward(xw, a, c, Wh)
+
+    def back():
+        whole = np.zeros((Wh.shape[0], 4, a.shape[1]), np.float32)
+        dxw, _, _ = lstm_step_backward(da, dc, cache, Wh, out=whole[:, 2])
+        return whole, dxw
+
+    (whole_np, dxw_np), (whole_nb, dxw_nb) = _both(back, restore_kernels)
+    np.testing.assert_array_equal(whole_np, whole_nb)
+    np.testing.assert_array_equal(whole_np[:, 2], dxw_np)
+    assert not whole_np[:, [0, 1, 3]].any()
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lstm_layer_and_model_are_bitwise_the_same(dtype, restore_kernels):
+    rng = np.random.default_rng(1)
+    n_a, T, m, V = 6, 7, 4, 11
+    cell = CELLS["lstm"]
+    xw = rng.standard_normal((4 * n_a, T, m)).astype(dtype)
+    Wh = rng.standard_normal((4 * n_a, n_a)).astype(dtype)
+    state0 = tuple(rng.standard_normal((n_a, m)).astype(dtype) for _ in range(2))
+    dH = rng.standard_normal((n_a, T, m)).astype(dtype)
+    params = lm.init_parameters(V, n_a, 0, np.dtype(dtype), cell="lstm", layers=2)
+    X, Y = rng.integers(-1, V, (T, m)), rng.integers(0, V, (T, m))
+
+    def run():
+        H, final, caches = layer_forward(cell, xw, state0, Wh)
+        dXW, dWh, dstate0 = layer_backward(cell, dH, None, caches, Wh)
+        loss, _, cache = lm.forward(params, X, Y)
+        grads, _ = lm.backward(cache)
+        return (H, *final, dXW, dWh, *dstate0, np.array(loss), *(grads[k] for k in sorted(grads)))
+
+    _assert_same(*_both(run, restore_kernels))
+
+
+@needs_numba
+def test_mixed_or_other_dtypes_run_the_numpy_code(restore_kernels):
+    xw, a, c, Wh, da, dc = _lstm_step_inputs(np.float32)
+    kernels.use("numba")
+    assert kernels.compiled_for(xw, a) is not None
+    assert kernels.compiled_for(xw, a.astype(np.float64)) is None
+    assert kernels.compiled_for(xw.astype(np.float16)) is None
+
+    def step():  # float64 memory with float32 weights: numpy's promotion decides the dtypes
+        a_next, c_next, cache = lstm_step_forward(xw, a, c.astype(np.float64), Wh)
+        return a_next, c_next, lstm_step_backward(da, dc, cache, Wh)[0]
+
+    _assert_same(*_both(step, restore_kernels))
+    assert step()[1].dtype == np.float64
