@@ -439,12 +439,24 @@ def _rnnlib_side(dtype, warmup, kernels_name):
     return lambda steps: rnnlib_train_seconds(data, dtype, steps)
 
 
-def _torch_side(dtype, warmup, threads):
-    """In a child process: PyTorch, warmed up; returns steps -> seconds."""
+def _torch_side(dtype, warmup, threads, keep_memory=False):
+    """In a child process: PyTorch, warmed up; returns steps -> seconds.
+
+    keep_memory: give PyTorch's process the malloc settings rnnlib's trainers set for themselves
+                 (``rnnlib.core.memory``), so the comparison can also be read allocator for allocator
+    """
+    if keep_memory:
+        from rnnlib.core.memory import keep_freed_memory
+
+        keep_freed_memory()
     torch = import_torch(True, threads)
     data = load_data()
     torch_train_seconds(torch, data, dtype, warmup)  # PyTorch's first backward does one-time set-up
     return lambda steps: torch_train_seconds(torch, data, dtype, steps)
+
+
+#: The PyTorch side run with rnnlib's malloc settings (core/memory.py) in its process too.
+TORCH_KEPT = "PyTorch+malloc"
 
 
 def pure_speed(with_torch, settings, dtype, threads):
@@ -459,6 +471,7 @@ def pure_speed(with_torch, settings, dtype, threads):
     setups = {f"rnnlib {name}": (_rnnlib_side, dtype, settings.speed_warmup, name) for name in rnnlib_paths()}
     if with_torch:
         setups["PyTorch"] = (_torch_side, dtype, settings.speed_warmup, threads)
+        setups[TORCH_KEPT] = (_torch_side, dtype, settings.speed_warmup, threads, True)
     workers = {name: timing.ChildWorker(*setup) for name, setup in setups.items()}
     try:
         jobs = {name: (lambda w=w: w(settings.speed_steps)) for name, w in workers.items()}
@@ -576,6 +589,7 @@ def main(argv=None):
     for dtype in dtypes:
         times = pure_speed(torch is not None, settings, dtype, args.threads)
         theirs = times.pop("PyTorch", [])
+        kept = times.pop(TORCH_KEPT, [])
         for side, ours in times.items():
             med_ours = statistics.median(ours)
             lo, hi = timing.spread([chars_per_s(settings.speed_steps, t) for t in ours])
@@ -590,6 +604,13 @@ def main(argv=None):
                 ratios[dtype, side] = timing.ratio_of_medians(ours, theirs)
                 say(f"  {dtype}: ratio {side}/PyTorch {ratios[dtype, side]:.2f}x (medians), "
                     f"{min(theirs) / min(ours):.2f}x (best runs)")
+        if kept:
+            med_kept = statistics.median(kept)
+            say(f"  {dtype}: {TORCH_KEPT:13s} median {chars_per_s(settings.speed_steps, med_kept):8.0f} chars/s: "
+                "PyTorch given the malloc settings rnnlib's trainers set (RNNLIB_KEEP_MEMORY)")
+            for side, ours in times.items():
+                say(f"  {dtype}: ratio {side}/{TORCH_KEPT} {timing.ratio_of_medians(ours, kept):.2f}x (medians): "
+                    "the comparison allocator for allocator")
     say("  load average after the speed runs: " + timing.load_average())
     say("")
 
