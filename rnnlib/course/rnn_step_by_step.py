@@ -98,6 +98,7 @@ def rnn_forward(x, a0, parameters):
     Returns (a (n_a, m, T_x), y_pred (n_y, m, T_x), caches) with caches = (list of cell caches, x).
     """
     Wya = get_params(parameters, ("Wya",), "rnn_forward")[0]
+    check_shape("Wya", Wya, (None, None), "rnn_forward")  # its rows size y_pred before the first step
     check_numeric_array('x', x, "rnn_forward")
     if np.ndim(x) != 3:
         raise_shape("x", x, "(n_x, m, T_x)", "rnn_forward")
@@ -148,6 +149,8 @@ def rnn_backward(da, caches):
         raise_shape("da", da, f"(n_a, m, {len(cell_caches)})", "rnn_backward")
     n_a, m, T_x = da.shape
     Wax, Waa = get_params(cell_caches[0].parameters, ("Wax", "Waa"), "rnn_backward")
+    check_shape("Wax", Wax, (n_a, None), "rnn_backward")  # its columns size dx before the first step
+    check_shape("Waa", Waa, (n_a, n_a), "rnn_backward")
     dx = np.zeros((Wax.shape[1], m, T_x))
     grads = {"dWax": np.zeros_like(Wax), "dWaa": np.zeros_like(Waa), "dba": np.zeros((n_a, 1))}
     da_prev = np.zeros((n_a, m))
