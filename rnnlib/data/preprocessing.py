@@ -31,6 +31,7 @@ tokenizer before fitting it, and labels that are negative, too large or not whol
 """
 import numpy as np
 
+from ..core.checks import as_array, check_sequence
 from ..errors import ConfigError, CorpusError, ShapeError, VocabularyError
 from .counting import count_tokens, rank_by_count
 from .padding import pad_sequences
@@ -69,6 +70,8 @@ def text_to_word_sequence(text, filters=DEFAULT_FILTERS, lower=True, split=" "):
     if not isinstance(text, str):
         raise CorpusError(f"text_to_word_sequence: expected a string, got {type(text).__name__}")
     filters, split = _check_filters(filters), _check_split(split)
+    if not isinstance(lower, (bool, np.bool_)):
+        raise ConfigError(f"text_to_word_sequence: lower must be True or False, got {lower!r:.60}")
     if lower:
         text = text.lower()
     text = text.translate(str.maketrans({c: split for c in filters}))
@@ -224,9 +227,11 @@ class Tokenizer:
     def _sequences(sequences, where):
         if isinstance(sequences, (str, bytes)):
             raise VocabularyError(f"{where} takes a list of id sequences, got a string")
+        sequences = check_sequence("sequences", sequences, where, error=VocabularyError, nonempty=False,
+                                   what="a list of id sequences")
         out = []
         for position, sequence in enumerate(sequences):
-            values = np.asarray(sequence)
+            values = as_array(f"sequence {position}", sequence, where, error=VocabularyError)
             if values.ndim != 1 or (values.size and not np.issubdtype(values.dtype, np.integer)):
                 raise VocabularyError(f"{where}: sequence {position} is not a flat sequence of integer ids: {sequence!r:.60}")
             out.append([int(v) for v in values])

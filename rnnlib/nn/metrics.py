@@ -6,6 +6,7 @@ output, only real positions count.
 """
 import numpy as np
 
+from ..core.checks import as_array, check_array, check_int, check_sequence
 from ..errors import ConfigError, ShapeError
 
 
@@ -30,9 +31,10 @@ def get(metrics, loss_name):
         return []
     if isinstance(metrics, str):
         metrics = [metrics]
+    metrics = check_sequence("metrics", metrics, "compile", nonempty=False, what="None or a list of metric names")
     out = []
     for m in metrics:
-        if m in ("accuracy", "acc"):
+        if isinstance(m, str) and m in ("accuracy", "acc"):
             out.append(("accuracy", accuracy_for(loss_name)))
         else:
             raise ConfigError(f"compile: unknown metric {m!r}; rnnlib.nn knows 'accuracy'")
@@ -45,6 +47,7 @@ def get(metrics, loss_name):
 
 def confusion_matrix(y_true, y_pred, n_classes):
     """counts[i, j]: how many examples of class i were predicted as class j (both 1-D int label arrays)."""
+    n_classes = check_int("n_classes", n_classes, "confusion_matrix", minimum=1, maximum=10_000)
     y_true, y_pred = _labels(y_true, n_classes, "y_true"), _labels(y_pred, n_classes, "y_pred")
     if y_true.shape != y_pred.shape:
         raise ShapeError(f"confusion_matrix: {y_true.shape[0]} true labels but {y_pred.shape[0]} predictions")
@@ -55,7 +58,7 @@ def confusion_matrix(y_true, y_pred, n_classes):
 
 def per_class_recall(counts):
     """For each class, the share of its examples predicted right (its accuracy); NaN for a class with none."""
-    counts = np.asarray(counts)
+    counts = _counts(counts, "per_class_recall")
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.diag(counts) / counts.sum(axis=1)
 
@@ -63,7 +66,7 @@ def per_class_recall(counts):
 def macro_f1(counts):
     """The unweighted mean over classes of F1 = 2 precision recall / (precision + recall), from a confusion
     matrix; a class never predicted and never present is left out, one with no hits counts as 0."""
-    counts = np.asarray(counts, dtype=np.float64)
+    counts = _counts(counts, "macro_f1").astype(np.float64)
     hits, actual, predicted = np.diag(counts), counts.sum(axis=1), counts.sum(axis=0)
     present = (actual + predicted) > 0
     f1 = np.zeros_like(hits)
@@ -72,8 +75,16 @@ def macro_f1(counts):
     return float(f1[present].mean())
 
 
+def _counts(counts, where):
+    """A confusion matrix: a square (n, n) array of whole numbers >= 0."""
+    counts = check_array("counts", counts, where, ndim=2, dtype_kind="i")
+    if counts.shape[0] != counts.shape[1] or counts.shape[0] == 0 or (counts < 0).any():
+        raise ShapeError(f"{where}: counts must be a square (n, n) confusion matrix of counts >= 0, got shape {counts.shape}")
+    return counts
+
+
 def _labels(y, n_classes, name):
-    y = np.asarray(y)
+    y = as_array(name, y, "confusion_matrix")
     if y.ndim != 1 or (y.size and not np.issubdtype(y.dtype, np.integer)):
         raise ShapeError(f"{name} must be a 1-D array of integer class labels, got shape {y.shape} dtype {y.dtype}")
     if y.size and (y.min() < 0 or y.max() >= n_classes):

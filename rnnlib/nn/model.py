@@ -17,7 +17,8 @@ import sys
 
 import numpy as np
 
-from ..errors import ConfigError, ShapeError
+from ..core.checks import as_array, check_int, check_path, check_sequence
+from ..errors import ConfigError, ModelFileError, ShapeError
 from . import losses as losses_module
 from . import metrics as metrics_module
 from . import optimizers as optimizers_module
@@ -108,7 +109,7 @@ class Sequential:
 
     def build(self, input_shape=None):
         """Build every layer for inputs of ``input_shape`` (without the batch axis)."""
-        shape = tuple(input_shape) if input_shape is not None else self.input_spec
+        shape = _check_input_shape(input_shape, "Sequential.build") if input_shape is not None else self.input_spec
         if shape is None:
             raise ConfigError("Sequential.build: no input shape yet; pass data, an Input, or input_shape")
         if not self.layers:
@@ -158,7 +159,8 @@ class Sequential:
 
     def set_weights(self, weights):
         self._require_built("set_weights")
-        weights = list(weights)
+        weights = check_sequence("weights", weights, "Sequential.set_weights", error=ShapeError, nonempty=False,
+                                 what="a list of weight arrays (what get_weights returns)")
         need = sum(len(l.weight_names()) for l in self.layers)
         if len(weights) != need:
             raise ShapeError(f"set_weights: the model has {need} weight arrays, got {len(weights)}")
@@ -171,15 +173,17 @@ class Sequential:
     def save_weights(self, path):
         """Write the weights to ``path`` (.npz), atomically."""
         self._require_built("save_weights")
-        save_weights(self, path)
+        save_weights(self, check_path("path", path, "Sequential.save_weights", writing=True))
 
     def load_weights(self, path):
         """Read weights saved by ``save_weights``; ModelFileError if the file does not match."""
         self._require_built("load_weights")
-        load_weights(self, path)
+        load_weights(self, check_path("path", path, "Sequential.load_weights", error=ModelFileError))
 
     def summary(self, print_fn=None):
         self._require_built("summary")
+        if print_fn is not None and not callable(print_fn):
+            raise ConfigError(f"Sequential.summary: print_fn must be None or a callable, got {type(print_fn).__name__}")
         (print_fn or print)("\n".join(summary_lines(self)))
 
     def _require_built(self, where):
@@ -198,7 +202,9 @@ class Sequential:
     def forward_with_mask(self, x, training=False):
         """Like ``forward``, also returning the padding mask (m, T) that reaches the output (or None),
         which the loss and metrics use to leave padded positions out."""
-        self._ensure_built(x)
+        if not isinstance(training, (bool, np.bool_)):
+            raise ConfigError(f"Sequential.forward: training must be True or False, got {training!r}")
+        x, _ = self._check_data(x, None, "Sequential.forward")
         first = self.layers[0]
         mask = first.compute_mask_from_input(x) if isinstance(first, Embedding) else None
         caches = []
@@ -243,7 +249,7 @@ class Sequential:
             raise ConfigError(f"Sequential.{where}: call compile(optimizer=..., loss=...) first")
 
     def _check_data(self, x, y, where):
-        x = np.asarray(x)
+        x = as_array("inputs", x, where)
         if x.dtype == object or x.dtype.kind not in "iufb":
             raise ShapeError(f"{where}: inputs must be a numeric array (ids or features), got dtype {x.dtype}; "
                              "turn texts into padded id arrays first")
@@ -374,3 +380,12 @@ def resolve_compile(optimizer, loss, metrics):
     if loss is None:
         raise ConfigError("compile: give a loss, e.g. loss='binary_crossentropy'")
     return losses_module.get(loss), loss, optimizers_module.get(optimizer), metrics_module.get(metrics, loss)
+
+
+def _check_input_shape(shape, where):
+    """An input shape (without the batch axis) as a tuple of whole numbers >= 1 (None: unknown)."""
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)) or not shape:
+        raise ConfigError(f"{where}: input_shape must be a non-empty tuple of sizes, got {shape!r:.60}")
+    return tuple(None if d is None else check_int("each input size", d, where, minimum=1, maximum=10**8) for d in shape)

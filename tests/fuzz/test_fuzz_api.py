@@ -10,9 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases import CASES
+from cases import CASES as FIRST_CASES
+from cases_more import MORE_CASES
 from fuzzing import bad_arguments, call
 from rnnlib.data import datasets
+
+CASES = {**FIRST_CASES, **MORE_CASES}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
