@@ -279,6 +279,8 @@ def check_path(name, value, where, error=ConfigError, writing=False):
     if isinstance(value, bool) or not isinstance(value, (str, os.PathLike)) or str(value) == "" or "\x00" in str(value):
         raise error(f"{where}: {name} must be a file path (a non-empty str or Path), got {value!r:.80}")
     path = Path(value)
+    if any(len(part.encode("utf-8", "surrogatepass")) > 255 for part in path.parts):
+        raise error(f"{where}: {name} has a file or folder name longer than 255 bytes")
     if writing:
         if path.is_dir():
             raise error(f"{where}: {name} {str(path)!r} is a folder; give a file name")

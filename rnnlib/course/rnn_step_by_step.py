@@ -49,10 +49,18 @@ def as_sequence_caches(caches, where, as_cell):
                          f"got {type(caches).__name__}")
     if len(caches[0]) == 0:
         raise ShapeError(f"{where}: caches holds no time steps")
+    if not callable(as_cell):
+        raise ShapeError(f"{where}: as_cell must be a cache checker such as rnn_step_by_step.as_cell_cache")
     return [as_cell(c, where) for c in caches[0]]
 
 
 def as_named_cache(kind, cache, made_by, where):
+    """``cache`` as the NamedTuple class ``kind`` (checked field by field), or ShapeError; made_by and
+    where name the function that made it and the one that reads it."""
+    if not (isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields")):
+        raise ShapeError(f"as_named_cache: kind must be a cache NamedTuple class such as RNNCellCache, got {kind!r:.60}")
+    if not isinstance(made_by, str) or not isinstance(where, str):
+        raise ShapeError("as_named_cache: made_by and where must be function names (strings)")
     if not isinstance(cache, tuple) or len(cache) != len(kind._fields):
         length = len(cache) if isinstance(cache, (tuple, list)) else "?"
         raise ShapeError(f"{where}: cache must be the {len(kind._fields)}-tuple that {made_by} returns "

@@ -252,7 +252,7 @@ class Tokenizer:
         Ids at or beyond ``width`` are left out; a negative id is a VocabularyError (Keras would
         silently count it in a column from the right).  Column 0 stays zero unless id 0 occurs.
         """
-        if mode not in MATRIX_MODES:
+        if not isinstance(mode, str) or mode not in MATRIX_MODES:
             raise ConfigError(f"mode must be one of {', '.join(MATRIX_MODES)}, got {mode!r}")
         self._require_fitted("sequences_to_matrix")
         width = self.num_words if self.num_words is not None else len(self.word_index) + 1

@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 
-from ..core.checks import as_array, check_int, check_path, check_sequence
+from ..core.checks import as_array, check_int, check_path, check_seed, check_sequence
 from ..errors import ConfigError, ModelFileError, ShapeError
 from . import losses as losses_module
 from . import metrics as metrics_module
@@ -47,6 +47,9 @@ class History:
         self.history, self.epoch = {}, []
 
     def append(self, logs):
+        """Add one epoch's ``logs`` (a dict name -> number)."""
+        if not isinstance(logs, dict):
+            raise ConfigError(f"History.append: logs must be a dict of the epoch's numbers, got {type(logs).__name__}")
         self.epoch.append(len(self.epoch))
         for k, v in logs.items():
             self.history.setdefault(k, []).append(v)
@@ -63,7 +66,7 @@ class Sequential:
         self.name = name
         self.layers = []
         self.input_spec = None
-        self.rng = np.random.default_rng(seed)
+        self.rng = check_seed(seed, "Sequential")
         self.dtype = np.dtype(dtype)
         self.built = False
         self.loss_name = None
@@ -308,7 +311,11 @@ class Sequential:
             x, x_val, y, y_val = x[:-n_val], x[-n_val:], y[:-n_val], y[-n_val:]
         else:
             x_val = y_val = None
-        rng = np.random.default_rng(seed)
+        rng = check_seed(seed, "fit")
+        if not isinstance(verbose, (int, np.integer)):  # Keras's 0, 1, 2 (a bool is an int too)
+            raise ConfigError(f"fit: verbose must be 0, 1, 2 or a bool, got {verbose!r}")
+        if not isinstance(shuffle, (bool, np.bool_)):
+            raise ConfigError(f"fit: shuffle must be True or False, got {shuffle!r}")
         history = History()
         n = x.shape[0]
         for epoch in range(epochs):

@@ -154,8 +154,8 @@ def wav_bytes(samples, sample_rate: int = SAMPLE_RATE) -> bytes:
         raise ConfigError("nothing to write: the audio has length 0")
     if not np.all(np.isfinite(samples)) or np.abs(samples).max() > 1:
         raise ConfigError("samples must be finite and within [-1, 1] (synthesize normalises them)")
-    if isinstance(sample_rate, bool) or not isinstance(sample_rate, int) or sample_rate < 1:
-        raise ConfigError(f"sample_rate must be a positive int, got {sample_rate!r}")
+    if isinstance(sample_rate, bool) or not isinstance(sample_rate, int) or not 1 <= sample_rate <= 192000:
+        raise ConfigError(f"sample_rate must be an int from 1 to 192000 Hz, got {sample_rate!r}")
     pcm = np.round(samples * 32767).astype("<i2")
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:

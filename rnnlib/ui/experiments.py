@@ -163,7 +163,9 @@ def input_gradient_norms(model, x, y):
     no text is that long.
     """
     from ..nn.layers.embedding import Embedding  # ui may import nn; kept local, only this needs it
+    from ..nn.model import Sequential
 
+    check_instance("model", model, Sequential, "input_gradient_norms", what="a compiled rnnlib.nn Sequential")
     if not model.layers or not isinstance(model.layers[0], Embedding):
         raise ConfigError("input_gradient_norms: the model must start with an Embedding")
     model._require_compiled("input_gradient_norms")

@@ -17,6 +17,7 @@ weights move between Keras and rnnlib unchanged.
 """
 import numpy as np
 
+from ...core.checks import as_array, check_sequence
 from ...errors import ConfigError, ShapeError
 
 #: Keras arguments that rnnlib.nn accepts only at Keras's default (regularizers, constraints, LoRA and
@@ -106,7 +107,12 @@ class Layer:
 
     def set_weights(self, arrays):
         self._require_built("set_weights")
-        arrays = list(arrays)
+        arrays = check_sequence("arrays", arrays, f"{self.name}.set_weights", error=ShapeError, nonempty=False,
+                                what="a list of weight arrays (what get_weights returns)")
+        arrays = [as_array("each weight", a, f"{self.name}.set_weights") for a in arrays]
+        for a in arrays:
+            if a.dtype.kind not in "biuf":
+                raise ShapeError(f"{self.name}.set_weights: weights must be numbers, got dtype {a.dtype}")
         names = self.weight_names()
         if len(arrays) != len(names):
             raise ShapeError(f"{self.name}.set_weights: expected {len(names)} arrays ({', '.join(names)}), got {len(arrays)}")
