@@ -32,6 +32,7 @@ import sys
 
 import numpy as np
 
+from ..core.checks import as_array, check_finite_result, check_seed, check_sequence
 from ..errors import ConfigError, ShapeError
 from . import losses as losses_module
 from .layers.base import Layer
@@ -110,7 +111,9 @@ class UnrolledCellModel:
         return [w for layer in self.layers for w in layer.get_weights()]
 
     def set_weights(self, weights):
-        weights, k = list(weights), 0
+        weights = check_sequence("weights", weights, f"{self.name}.set_weights", error=ShapeError, nonempty=False,
+                                 what="a list of weight arrays (what get_weights returns)")
+        k = 0
         need = sum(len(layer.weight_names()) for layer in self.layers)
         if len(weights) != need:
             raise ShapeError(f"set_weights: the model has {need} weight arrays, got {len(weights)}")
@@ -121,6 +124,8 @@ class UnrolledCellModel:
 
     def summary(self, print_fn=None):
         """Keras's table: the step layers (each listed once, as Keras lists a shared layer) and totals."""
+        if print_fn is not None and not callable(print_fn):
+            raise ConfigError(f"{self.name}.summary: print_fn must be None or a callable, got {type(print_fn).__name__}")
         (print_fn or print)("\n".join(summary_lines(self)))
 
     def _require_built(self, where):
@@ -131,7 +136,7 @@ class UnrolledCellModel:
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 1 + self.n_states:
             raise ShapeError(f"{where}: inputs must be a list [X, {', '.join(['a0', 'c0'][:self.n_states])}] "
                              f"(the sequence and {self.n_states} initial state(s))")
-        x = np.asarray(inputs[0])
+        x = as_array("X", inputs[0], where)
         if x.dtype == object or x.dtype.kind not in "iufb" or x.ndim != 3:
             raise ShapeError(f"{where}: X must be a numeric array (m, T, {self.n_x}), got shape {x.shape}")
         want_t = 1 if self.feedback else self.steps
@@ -140,7 +145,10 @@ class UnrolledCellModel:
         m = x.shape[0]
         states = []
         for s in inputs[1:]:
-            s = np.asarray(s, dtype=self.dtype)
+            s = as_array("an initial state", s, where)
+            if s.dtype.kind not in "biuf":
+                raise ShapeError(f"{where}: an initial state must hold numbers, got dtype {s.dtype}")
+            s = s.astype(self.dtype)
             if s.shape != (m, self.cell.units):
                 raise ShapeError(f"{where}: an initial state has shape {s.shape}, expected ({m}, {self.cell.units})")
             states.append(s)
@@ -148,6 +156,14 @@ class UnrolledCellModel:
 
     def step(self, x_t, states):
         """One step (used by samplers that choose each next input themselves): x_t (m, n_x), states [(m, u), ...] -> (output (m, n_out), new states, caches)."""
+        x_t = as_array("x_t", x_t, f"{self.name}.step")
+        if x_t.dtype.kind not in "biuf" or x_t.ndim != 2 or x_t.shape[0] == 0 or (self.n_x and x_t.shape[1] != self.n_x):
+            raise ShapeError(f"{self.name}.step: x_t must be a numeric (m, {self.n_x}) array, got shape {x_t.shape}")
+        if not isinstance(states, (list, tuple)) or len(states) != self.n_states:
+            raise ShapeError(f"{self.name}.step: states must be a list of {self.n_states} arrays (m, {self.cell.units})")
+        for s in states:
+            if not (isinstance(s, np.ndarray) and s.dtype.kind in "biuf" and s.shape == (x_t.shape[0], self.cell.units)):
+                raise ShapeError(f"{self.name}.step: each state must be a numeric ({x_t.shape[0]}, {self.cell.units}) array")
         if self.reshaper is not None:
             x_in, reshape_cache = self.reshaper.forward(x_t)
         else:
@@ -171,6 +187,8 @@ class UnrolledCellModel:
             if self.feedback:  # the course's one_hot(argmax(out)) as the next input
                 x_t = np.zeros_like(y)
                 x_t[np.arange(len(y)), np.argmax(y, axis=-1)] = 1
+        for y in outputs:  # huge finite inputs can overflow the cell: say so rather than return NaN
+            check_finite_result("the outputs", y, f"{self.name}.forward")
         return outputs, caches
 
     def backward(self, d_outputs, caches):
@@ -178,6 +196,13 @@ class UnrolledCellModel:
         (zeroed first; a shared layer sums its steps' contributions)."""
         if self.feedback:
             raise ConfigError(f"{self.name}: a feedback (inference) model has no backward pass; train the teacher-forced model")
+        if not (isinstance(d_outputs, (list, tuple)) and len(d_outputs) == self.steps
+                and isinstance(caches, (list, tuple)) and len(caches) == self.steps):
+            raise ShapeError(f"{self.name}.backward: d_outputs and caches must be lists of {self.steps} entries "
+                             "(one per output, as forward returns them)")
+        for d in d_outputs:
+            if not (isinstance(d, np.ndarray) and d.dtype.kind == "f" and d.ndim == 2 and d.shape[1] == self.n_out):
+                raise ShapeError(f"{self.name}.backward: each d_output must be a float (m, {self.n_out}) array")
         for layer in self.layers:
             layer.zero_grads()
         d_states = [None] * self.n_states
@@ -214,8 +239,7 @@ class UnrolledCellModel:
         if not isinstance(y, (list, tuple)) or len(y) != self.steps:
             raise ShapeError(f"{where}: targets must be a list of {self.steps} arrays (one per output), "
                              f"e.g. list(Y) for Y of shape ({self.steps}, m, {self.n_out})")
-        return [losses_module.check_targets(self.loss_name, np.asarray(yt, dtype=np.float64), (self.n_out,), m)
-                for yt in y]
+        return [losses_module.check_targets(self.loss_name, yt, (self.n_out,), m).astype(np.float64) for yt in y]
 
     def _loss_and_grads(self, outputs, targets):
         total, d_outputs, mets = 0.0, [], {}
@@ -229,6 +253,10 @@ class UnrolledCellModel:
 
     def train_on_batch(self, inputs, targets):
         """One update on one batch; returns (loss, {metric: value})."""
+        if self.loss_name is None:
+            raise ConfigError(f"{self.name}.train_on_batch: call compile(optimizer=..., loss=...) first")
+        x_arr, _ = self._check_inputs(inputs, "train_on_batch")
+        targets = self._targets(targets, x_arr.shape[0], "train_on_batch")
         with np.errstate(over="ignore", invalid="ignore"):
             outputs, caches = self.forward(inputs)
             loss, d_outputs, mets = self._loss_and_grads(outputs, targets)
@@ -254,7 +282,7 @@ class UnrolledCellModel:
         targets = self._targets(y, m, "fit")
         batch_size = _positive_int(batch_size, "fit: batch_size", default=32)
         epochs = _positive_int(epochs, "fit: epochs")
-        rng = np.random.default_rng(seed)
+        rng = check_seed(seed, "fit")
         history = History()
         for epoch in range(epochs):
             order = rng.permutation(m) if shuffle else np.arange(m)
@@ -280,6 +308,7 @@ class UnrolledCellModel:
             raise ConfigError(f"{self.name}.evaluate: call compile(optimizer=..., loss=...) first")
         x_arr, states = self._check_inputs(x, "evaluate")
         targets = self._targets(y, x_arr.shape[0], "evaluate")
+        batch_size = _positive_int(batch_size, "evaluate: batch_size", default=32)
         total = 0.0
         for s in range(0, x_arr.shape[0], batch_size):
             outputs, _ = self.forward([x_arr[s:s + batch_size]] + [st[s:s + batch_size] for st in states])
