@@ -162,6 +162,8 @@ def djmodel(Tx, *args, **kwargs):
         if set(given) != {"n_a", "n_values"}:
             raise ConfigError("djmodel: the 2018 call needs n_a and n_values: djmodel(Tx=30, n_a=64, n_values=78)")
         cell, head, reshape, values = LSTM_cell, densor, reshapor, given["n_values"]
+        for key in ("n_a", "n_values"):
+            check_int(key, given[key], "djmodel", minimum=1)
         if given["n_a"] != cell.units or values != head.units:
             raise ConfigError(f"djmodel: the module's LSTM_cell has {cell.units} units and densor {head.units} outputs, "
                               f"not n_a={given['n_a']}, n_values={values}; make your own with course_layers(n_values, n_a) "
@@ -270,13 +272,15 @@ def solo_from_tokens(token_sets, chord_sets, *, seed=0, course_cleanup=True):
     """
     token_sets = check_sequence("token_sets", token_sets, "solo_from_tokens", what="a list of token lists")
     chord_sets = check_sequence("chord_sets", chord_sets, "solo_from_tokens", what="a list of chord lists")
+    token_sets = [check_sequence("each token list", tokens, "solo_from_tokens", nonempty=False,
+                                 what="a list of token strings") for tokens in token_sets]
     for tokens in token_sets:
-        check_sequence("each token list", tokens, "solo_from_tokens", nonempty=False, what="a list of token strings")
         if not all(isinstance(t, str) for t in tokens):
             raise VocabularyError("solo_from_tokens: tokens must be strings such as 'C,0.250'")
+    chord_sets = [check_sequence("each chord set", chord_list, "solo_from_tokens", nonempty=False,
+                                 what="a list of ChordEvent") for chord_list in chord_sets]
     for chord_list in chord_sets:
-        for chord in check_sequence("each chord set", chord_list, "solo_from_tokens", nonempty=False,
-                                    what="a list of ChordEvent"):
+        for chord in chord_list:
             check_instance("each chord", chord, ChordEvent, "solo_from_tokens")
     rng = check_seed(seed, "solo_from_tokens")
     if len(token_sets) != len(chord_sets) or not token_sets:

@@ -24,7 +24,7 @@ from ..data import datasets
 from ..data.chars import split_labelled
 from ..data.padding import pad_sequences
 from ..data.preprocessing import Tokenizer, to_categorical
-from ..core.checks import check_sequence
+from ..core.checks import check_instance, check_int, check_sequence
 from ..errors import ModelFileError, VocabularyError
 from ..nn import GRU, Bidirectional, Dense, Dropout, Embedding, Sequential
 
@@ -77,6 +77,7 @@ def surname_data(val_fraction=0.1, seed=0):
 
 def surname_model(n_chars, n_classes, embedding=48, units=96, seed=0):
     """The Sequential above for ``n_chars`` character ids (0 = padding) and ``n_classes`` languages."""
+    n_chars = check_int("n_chars", n_chars, "surname_model", minimum=1, maximum=10**6)
     return Sequential([
         Embedding(n_chars + 1, embedding, mask_zero=True),
         Bidirectional(GRU(units, dropout=0.2, recurrent_dropout=0.2)),
@@ -89,6 +90,8 @@ class SurnameClassifier:
     """A trained model and the data that fixes its ids: ``probabilities(name)`` for one surname."""
 
     def __init__(self, model, data):
+        check_instance("model", model, Sequential, "SurnameClassifier", what="a trained rnnlib.nn Sequential")
+        check_instance("data", data, SurnameData, "SurnameClassifier", what="the SurnameData it was trained on")
         self.model, self.data = model, data
         self.known = set(data.tokenizer.word_index)
 

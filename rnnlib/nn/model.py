@@ -32,10 +32,9 @@ class Input:
     """Keras's ``Input(shape=(T,), dtype=...)``: the input's shape without the batch axis."""
 
     def __init__(self, shape, dtype=None, name=None):
-        try:
-            self.shape = tuple(None if d is None else int(d) for d in shape)
-        except TypeError:
-            raise ConfigError(f"Input: shape must be a tuple such as (T,) or (T, features), got {shape!r}") from None
+        self.shape = _check_input_shape(shape, "Input")
+        if name is not None and not isinstance(name, str):
+            raise ConfigError(f"Input: name must be None or a string, got {name!r:.60}")
         self.dtype, self.name = dtype, name
 
 
@@ -272,7 +271,7 @@ class Sequential:
         The targets are checked and shaped as ``fit`` shapes them, so labels (m,) work for a
         Dense(1) output (without that, (m,) against (m, 1) would broadcast to (m, m))."""
         self._require_compiled("train_on_batch")
-        x, y = self._check_data(x, y, "train_on_batch")
+        x, y = self._check_data(x, _labels_given(y, "train_on_batch"), "train_on_batch")
         return self._train_step(x, y)
 
     def _train_step(self, x, y):
@@ -295,7 +294,7 @@ class Sequential:
         weighted by batch size.  validation_split holds out the *last* fraction of the data before
         shuffling (as Keras does); seed seeds the shuffling."""
         self._require_compiled("fit")
-        x, y = self._check_data(x, y, "fit")
+        x, y = self._check_data(x, _labels_given(y, "fit"), "fit")
         batch_size = _positive_int(batch_size, "fit: batch_size", default=32)
         epochs = _positive_int(epochs, "fit: epochs")
         if not (isinstance(validation_split, (int, float)) and 0.0 <= validation_split < 1.0):
@@ -351,7 +350,7 @@ class Sequential:
     def evaluate(self, x, y, batch_size=32, verbose=0):
         """The loss, or [loss, metric, ...] when compiled with metrics (Keras's return)."""
         self._require_compiled("evaluate")
-        x, y = self._check_data(x, y, "evaluate")
+        x, y = self._check_data(x, _labels_given(y, "evaluate"), "evaluate")
         logs = self._evaluate_logs(x, y, _positive_int(batch_size, "evaluate: batch_size", default=32))
         if verbose:
             print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
@@ -394,5 +393,13 @@ def _check_input_shape(shape, where):
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
         shape = (shape,)
     if not isinstance(shape, (tuple, list)) or not shape:
-        raise ConfigError(f"{where}: input_shape must be a non-empty tuple of sizes, got {shape!r:.60}")
+        raise ConfigError(f"{where}: the input shape must be a non-empty tuple of sizes such as (T,) or (T, features), "
+                          f"got {shape!r:.60}")
     return tuple(None if d is None else check_int("each input size", d, where, minimum=1, maximum=10**8) for d in shape)
+
+
+def _labels_given(y, where):
+    """``y`` unless it is None (``_check_data`` reads None as "no labels", which only predict means)."""
+    if y is None:
+        raise ShapeError(f"{where}: labels are None; give one label (row) per input")
+    return y

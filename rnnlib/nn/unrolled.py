@@ -32,14 +32,18 @@ import sys
 
 import numpy as np
 
-from ..core.checks import as_array, check_finite_result, check_seed, check_sequence
+from ..core.checks import as_array, check_finite_result, check_int, check_seed, check_sequence
 from ..errors import ConfigError, ShapeError
 from . import losses as losses_module
-from .layers.base import Layer
+from .layers.base import MAX_SIZE, Layer
 from .layers.recurrent import RecurrentLayer
 from .model import History, _positive_int, _snake, resolve_compile
 from .summary import summary_lines
 
+
+#: The most time steps one unrolled model runs (the jazz course unrolls 30 for training, 50 or 100
+#: for inference); each step is a Python-level cell call.
+MAX_STEPS = 100_000
 
 class UnrolledCellModel:
     """One recurrent layer (built with ``return_state=True``) and a head layer, unrolled over ``steps``.
@@ -63,13 +67,24 @@ class UnrolledCellModel:
             raise ConfigError(f"UnrolledCellModel: head must be an rnnlib.nn layer such as Dense, got {type(head).__name__}")
         if reshaper is not None and not isinstance(reshaper, Layer):
             raise ConfigError(f"UnrolledCellModel: reshaper must be an rnnlib.nn layer, got {type(reshaper).__name__}")
-        self.steps = _positive_int(steps, "UnrolledCellModel: steps")
+        self.steps = check_int("steps", steps, "UnrolledCellModel", minimum=1, maximum=MAX_STEPS)
+        if not isinstance(feedback, (bool, np.bool_)):
+            raise ConfigError(f"UnrolledCellModel: feedback must be True or False, got {feedback!r:.60}")
+        if not isinstance(name, str) or not name:
+            raise ConfigError(f"UnrolledCellModel: name must be a non-empty string, got {name!r:.60}")
+        if n_x is not None:
+            n_x = check_int("n_x", n_x, "UnrolledCellModel", minimum=1, maximum=MAX_SIZE)
         self.cell, self.head, self.reshaper, self.feedback = cell, head, reshaper, bool(feedback)
         self.name = name
-        self.dtype = np.dtype(dtype)
+        try:
+            self.dtype = np.dtype(dtype)
+        except (TypeError, ValueError):
+            raise ConfigError(f"UnrolledCellModel: dtype must be a float type such as 'float32', got {dtype!r:.60}") from None
+        if self.dtype.kind != "f":
+            raise ConfigError(f"UnrolledCellModel: dtype must be a float type such as 'float32', got {dtype!r:.60}")
         self.loss_name = None
         self.optimizer = None
-        rng = np.random.default_rng(seed)
+        rng = check_seed(seed, "UnrolledCellModel")
         if not cell.built:
             if n_x is None:
                 raise ConfigError("UnrolledCellModel: the cell is not built yet; give n_x (its input features)")

@@ -64,11 +64,11 @@ class BagOfWordsClassifier:
     """
 
     def __init__(self, num_words, l2=1e-4, learning_rate=0.05, steps=300):
-        if isinstance(num_words, bool) or not isinstance(num_words, (int, np.integer)) or num_words < 2:
-            raise ConfigError(f"BagOfWordsClassifier: num_words must be an integer >= 2, got {num_words!r}")
-        if not (isinstance(l2, (int, float)) and l2 >= 0):
-            raise ConfigError(f"BagOfWordsClassifier: l2 must be a number >= 0, got {l2!r}")
-        if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
+        if isinstance(num_words, bool) or not isinstance(num_words, (int, np.integer)) or not 2 <= num_words <= 10**7:
+            raise ConfigError(f"BagOfWordsClassifier: num_words must be an integer from 2 to 10,000,000, got {num_words!r}")
+        if not (isinstance(l2, (int, float)) and not isinstance(l2, bool) and 0 <= l2 < 1e6):
+            raise ConfigError(f"BagOfWordsClassifier: l2 must be a number in [0, 1e6), got {l2!r}")
+        if not (isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool) and 0 < learning_rate <= 100):
             raise ConfigError(f"BagOfWordsClassifier: learning_rate must be > 0, got {learning_rate!r}")
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
             raise ConfigError(f"BagOfWordsClassifier: steps must be a positive integer, got {steps!r}")

@@ -299,6 +299,15 @@ class LanguageGuesser(widgets.VBox):
     """
 
     def __init__(self, predict, classes, value="", top=5):
+        where = "language_guesser"
+        if not callable(predict):
+            raise ConfigError(f"{where}: predict must be a function name -> probabilities, got {type(predict).__name__}")
+        classes = check_sequence("classes", classes, where, what="a list of class names")
+        if not all(isinstance(c, str) for c in classes):
+            raise ConfigError(f"{where}: classes must be strings (the labels shown)")
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: value must be a string (the starting name), got {type(value).__name__}")
+        top = check_int("top", top, where, minimum=1)
         super().__init__()
         self.predict, self.classes = predict, list(classes)
         self.guesses, self.error = [], None
