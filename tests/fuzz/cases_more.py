@@ -277,6 +277,7 @@ MORE_CASES = {
     "TrainConfig": lambda: _c(lambda **kw: rnnlib.TrainConfig(**kw).check(), hidden_size=8, steps=10, cell="gru"),
     "CharModel": lambda: _c(rnnlib.CharModel, rnnlib.init_parameters(len(CHARS), 4), CHARS, {}),
     "CharModel.copy": lambda: _c(char_model().copy),
+    "SGD.state": lambda: _c(rnnlib.SGD(0.1).state),
     "total_loss": lambda: _c(wildml.total_loss, word_model().parameters, *rnnlib.lm_pairs([np.array([3, 4, 5])], 1), 512),
     # ---- the course modules' cache helpers
     "course.rnn_step_by_step.as_cell_cache": lambda: _c(rnn_step_by_step.as_cell_cache, rnnlib.rnn_cell_forward(

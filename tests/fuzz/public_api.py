@@ -55,6 +55,16 @@ def _methods(cls):
 
 
 def public_callables():
+    """Case name -> object (see the module docstring)."""
+    return {name: obj for name, (obj, _) in _walk().items()}
+
+
+def method_owners():
+    """Case name of each method -> the case name of its class."""
+    return {name: owner for name, (_, owner) in _walk().items() if owner is not None}
+
+
+def _walk():
     found = []  # (face, name, object)
     for face, module, names in _faces():
         for name in names:
@@ -67,8 +77,8 @@ def public_callables():
     out = {}
     for face, name, value in found:
         key = name if len(owners[name]) == 1 or not face else f"{face}.{name}"
-        out.setdefault(key, value)
+        out.setdefault(key, (value, None))
         if inspect.isclass(value):
             for method in _methods(value):
-                out.setdefault(f"{key}.{method}", getattr(value, method))
+                out.setdefault(f"{key}.{method}", (getattr(value, method), key))
     return out
