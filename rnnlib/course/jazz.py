@@ -182,6 +182,10 @@ def music_inference_model(LSTM_cell, densor, n_values=None, n_a=None, Ty=100):
     """
     if not isinstance(densor, Dense) or not isinstance(LSTM_cell, LSTM):
         raise ConfigError("music_inference_model: LSTM_cell must be an rnnlib.nn.LSTM and densor an rnnlib.nn.Dense")
+    if n_values is not None:
+        n_values = check_int("n_values", n_values, "music_inference_model", minimum=1)
+    if n_a is not None:
+        n_a = check_int("n_a", n_a, "music_inference_model", minimum=1)
     if n_values is not None and n_values != densor.units:
         raise ConfigError(f"music_inference_model: n_values={n_values!r} but densor has {densor.units} outputs "
                           "(for the 2021 call pass Ty by name: music_inference_model(LSTM_cell, densor, Ty=50))")
@@ -283,6 +287,8 @@ def solo_from_tokens(token_sets, chord_sets, *, seed=0, course_cleanup=True):
         for chord in chord_list:
             check_instance("each chord", chord, ChordEvent, "solo_from_tokens")
     rng = check_seed(seed, "solo_from_tokens")
+    if not isinstance(course_cleanup, (bool, np.bool_)):
+        raise ConfigError(f"solo_from_tokens: course_cleanup must be True or False, got {course_cleanup!r:.60}")
     if len(token_sets) != len(chord_sets) or not token_sets:
         raise ConfigError("solo_from_tokens: give one token list per chord set (at least one)")
     notes, chords, start, previous, used = [], [], Fraction(0), None, []

@@ -60,6 +60,9 @@ class EventConfig:
                 raise ConfigError(f"{name.replace('_', '-')} must be a positive integer, got {value!r}")
         if self.hidden > 1024 or self.embed > 1024:
             raise ConfigError("hidden and embed are at most 1024 (this runs on a CPU)")
+        if self.steps_per_beat > 480 or self.max_shift > 10_000 or self.seq_length > 10_000:
+            raise ConfigError("steps-per-beat is at most 480 (a MIDI file's usual ticks per beat), max-shift and "
+                              "seq-length at most 10,000")
 
 
 def choose_part(song: MidiSong, part=None, program=None):

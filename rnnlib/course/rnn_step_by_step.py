@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core.cells.rnn import rnn_step_backward, rnn_step_forward
-from ..core.checks import check_numeric_array, check_shape, get_params, raise_shape
+from ..core.checks import check_finite_result, check_numeric_array, check_shape, get_params, raise_shape
 from ..core.functional import softmax
 from ..errors import ShapeError
 
@@ -136,13 +136,16 @@ def rnn_cell_backward(da_next, cache):
     check_shape("Waa", Waa, (a_next.shape[0], a_next.shape[0]), "rnn_cell_backward")
     check_shape("da_next", da_next, a_next.shape, "rnn_cell_backward")
     dz, da_prev = rnn_step_backward(da_next, a_next, Waa)
-    return {
+    grads = {
         "dxt": Wax.T @ dz,
         "da_prev": da_prev,
         "dWax": dz @ xt.T,
         "dWaa": dz @ a_prev.T,
         "dba": dz.sum(axis=1, keepdims=True),
     }
+    for name, value in grads.items():  # values near 1e300 overflow the products: say so, not NaN
+        check_finite_result(name, value, "rnn_cell_backward")
+    return grads
 
 
 def rnn_backward(da, caches):

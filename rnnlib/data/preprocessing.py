@@ -31,7 +31,7 @@ tokenizer before fitting it, and labels that are negative, too large or not whol
 """
 import numpy as np
 
-from ..core.checks import as_array, check_sequence
+from ..core.checks import as_array, check_elements, check_sequence
 from ..errors import ConfigError, CorpusError, ShapeError, VocabularyError
 from .counting import count_tokens, rank_by_count
 from .padding import pad_sequences
@@ -112,6 +112,9 @@ class Tokenizer:
         self.num_words = None if num_words is None else int(num_words)
         self.filters = _check_filters(filters)
         self.split = _check_split(split)
+        for label, flag in (("lower", lower), ("char_level", char_level)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise ConfigError(f"Tokenizer: {label} must be True or False, got {flag!r:.60}")
         self.lower = bool(lower)
         self.char_level = bool(char_level)
         self.oov_token = oov_token
@@ -318,6 +321,8 @@ def to_categorical(y, num_classes=None, dtype="float32"):
     if len(shape) > 1 and shape[-1] == 1:
         shape = shape[:-1]
     flat = labels.reshape(-1)
+    check_elements(flat.size * int(num_classes), f"{flat.size:,} one-hot rows of {int(num_classes):,} classes",
+                   "to_categorical")
     try:
         one_hot = np.zeros((flat.size, int(num_classes)), dtype=dtype)
     except TypeError:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.checks import as_array, check_path, check_sequence
+from ..core.checks import as_array, check_elements, check_path, check_sequence
 from ..errors import ModelFileError, ShapeError, VocabularyError
 
 GLOVE_FILE = "glove.6B.50d.subset.npz"
@@ -145,6 +145,8 @@ class WordVectors:
         rows = max(ids) + 1 if num_words is None else num_words
         if not isinstance(rows, (int, np.integer)) or isinstance(rows, bool) or rows < 1:
             raise ShapeError(f"embedding_matrix: num_words must be an integer >= 1, got {num_words!r}")
+        check_elements(int(rows) * self.dim, f"a ({rows:,}, {self.dim}) embedding matrix", "embedding_matrix",
+                       error=ShapeError)
         matrix = np.zeros((rows, self.dim), dtype=np.float32)
         missing = []
         for word, i in word_index.items():

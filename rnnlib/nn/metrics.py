@@ -15,6 +15,9 @@ def _mean(hits, mask):
 
 
 def accuracy_for(loss_name):
+    """The accuracy metric that fits ``loss_name`` (a loss name string)."""
+    if not isinstance(loss_name, str):
+        raise ConfigError(f"accuracy_for: loss_name must be a loss name such as 'binary_crossentropy', got {loss_name!r:.60}")
     if loss_name == "binary_crossentropy":  # one hit per position: all of its units right
         return lambda y, p, mask=None: _mean(np.mean((p > 0.5) == (y > 0.5), axis=-1), mask)
     if loss_name == "sparse_categorical_crossentropy":

@@ -186,6 +186,7 @@ class UnrolledCellModel:
         out, cell_cache = self.cell.forward(x_in, initial_state=states)
         a, new_states = out[0], out[1:]
         y, head_cache = self.head.forward(a)
+        check_finite_result("the output", y, f"{self.name}.step")  # huge finite inputs overflow the cell
         return y, new_states, (reshape_cache, cell_cache, head_cache)
 
     def forward(self, inputs):
@@ -298,6 +299,12 @@ class UnrolledCellModel:
         batch_size = _positive_int(batch_size, "fit: batch_size", default=32)
         epochs = _positive_int(epochs, "fit: epochs")
         rng = check_seed(seed, "fit")
+        if not isinstance(shuffle, (bool, np.bool_)):
+            raise ConfigError(f"fit: shuffle must be True or False, got {shuffle!r:.60}")
+        if callbacks is not None:
+            callbacks = check_sequence("callbacks", callbacks, "fit", nonempty=False, what="a list of functions")
+            if not all(callable(f) for f in callbacks):
+                raise ConfigError("fit: every callback must be a function f(epoch, logs)")
         history = History()
         for epoch in range(epochs):
             order = rng.permutation(m) if shuffle else np.arange(m)

@@ -48,7 +48,8 @@ class Word2Vec:
                                         (("negative", negative), ("epochs", epochs), ("batch_size", batch_size)))
         if not isinstance(alpha, (int, float, np.floating)) or not 0 < alpha < 1:
             raise ConfigError(f"Word2Vec: alpha must be a number in (0, 1), got {alpha!r}")
-        if isinstance(sentences, str) or not all(isinstance(s, (list, tuple)) for s in sentences):
+        if isinstance(sentences, str) or not isinstance(sentences, (list, tuple)) or \
+                not all(isinstance(s, (list, tuple)) for s in sentences):
             raise CorpusError("Word2Vec: sentences must be a list of token lists")
         if not all(isinstance(t, str) for s in sentences for t in s):
             raise CorpusError("Word2Vec: every token must be a string")

@@ -8,7 +8,7 @@ from ..core.checks import (
     check_choice, check_finite_result, check_ids, check_instance, check_int, check_real, check_sequence, check_text,
 )
 from ..data.chars import CharVocab
-from ..errors import ConfigError, CorpusError, TrainingDiverged, VocabularyError
+from ..errors import ConfigError, CorpusError, ShapeError, TrainingDiverged, VocabularyError
 from ..core.layers import CELLS, layer_forward
 from ..core.optim import SGD, clip_by_value, global_norm
 from ..data.chars import names_to_batch
@@ -169,6 +169,8 @@ def input_gradient_norms(model, x, y):
     if not model.layers or not isinstance(model.layers[0], Embedding):
         raise ConfigError("input_gradient_norms: the model must start with an Embedding")
     model._require_compiled("input_gradient_norms")
+    if y is None:
+        raise ShapeError("input_gradient_norms: y (the targets) is None")
     x, y = model._check_data(x, y, "input_gradient_norms")
     out, caches, mask = model.forward_with_mask(x, training=False)
     _, dy = model.loss_fn(y, out, mask)

@@ -213,6 +213,9 @@ def plot_gradient_norms(curves, title="How far back does the gradient reach?",
     _check_mapping("curves", curves, where, "a 1-D array of gradient norms")
     _check_labels(curves, where)
     curves = {label: _check_curve(f"curves[{label!r}]", norms, where) for label, norms in curves.items()}
+    for label, norms in curves.items():
+        if np.any(np.abs(norms[np.isfinite(norms)]) > 1e250):  # matplotlib's log ticks overflow near 1e300
+            raise ConfigError(f"{where}: curves[{label!r}] has norms above 1e250, too large for a log axis")
     for text, name in ((title, "title"), (xlabel, "xlabel"), (ylabel, "ylabel")):
         _check_label(name, text, where)
     bottom = check_real("bottom", bottom, where, positive=True)

@@ -333,6 +333,9 @@ class LanguageGuesser(widgets.VBox):
         except RnnlibError as exc:
             self._show_message(str(exc))
             return
+        if len(p) != len(self.classes):
+            self._show_message(f"the model gives {len(p)} probabilities for {len(self.classes)} classes")
+            return
         order = np.argsort(-p, kind="stable")[: self.top.value]
         self.guesses, self.error = [(self.classes[i], float(p[i])) for i in order], None
         self.bars_html.value = render_bars(self.guesses)

@@ -12,7 +12,7 @@ class Reshape(Layer):
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         target_shape = check_sequence("target_shape", target_shape, "Reshape", what="a tuple of sizes")
-        target = tuple(-1 if d == -1 and is_int(d) else check_size("Reshape", "each target size", d) for d in target_shape)
+        target = tuple(-1 if is_int(d) and d == -1 else check_size("Reshape", "each target size", d) for d in target_shape)
         if sum(d == -1 for d in target) > 1 or any(d == 0 or d < -1 for d in target):
             raise ConfigError(f"Reshape: target_shape {target_shape!r} must hold positive sizes and at most one -1")
         self.target_shape = target
