@@ -301,6 +301,8 @@ class UnrolledCellModel:
         rng = check_seed(seed, "fit")
         if not isinstance(shuffle, (bool, np.bool_)):
             raise ConfigError(f"fit: shuffle must be True or False, got {shuffle!r:.60}")
+        if not isinstance(verbose, (int, np.integer)):  # Keras's 0, 1, 2 (a bool is an int too)
+            raise ConfigError(f"fit: verbose must be 0, 1, 2 or a bool, got {verbose!r:.60}")
         if callbacks is not None:
             callbacks = check_sequence("callbacks", callbacks, "fit", nonempty=False, what="a list of functions")
             if not all(callable(f) for f in callbacks):

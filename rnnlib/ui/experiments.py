@@ -174,11 +174,13 @@ def input_gradient_norms(model, x, y):
     x, y = model._check_data(x, y, "input_gradient_norms")
     out, caches, mask = model.forward_with_mask(x, training=False)
     _, dy = model.loss_fn(y, out, mask)
+    check_finite_result("the loss gradient", dy, "input_gradient_norms")  # targets near 1e300 overflow it
     for layer in model.layers:
         layer.zero_grads()
     dy = dy.astype(out.dtype, copy=False)
     for layer, cache in zip(reversed(model.layers[1:]), reversed(caches[1:])):
         dy = layer.backward(dy, cache)
+    check_finite_result("the gradient reaching the words", dy, "input_gradient_norms")
     norms = np.linalg.norm(np.asarray(dy, np.float64), axis=2)[:, ::-1]  # (m, T), column k = k steps back
     real = (np.asarray(x) != 0)[:, ::-1]
     counts = real.sum(axis=0)
