@@ -284,6 +284,10 @@ class Tokenizer:
         return matrix
 
 
+#: The most classes ``to_categorical`` one-hot encodes (one float32 row of 10^7 classes is already 40 MB).
+MAX_CLASSES = 10**7
+
+
 def to_categorical(y, num_classes=None, dtype="float32"):
     """Keras's ``to_categorical``: integer class labels -> one-hot rows.
 
@@ -313,8 +317,10 @@ def to_categorical(y, num_classes=None, dtype="float32"):
         if labels.size == 0:
             raise ShapeError("to_categorical: no labels, so num_classes cannot be inferred; pass num_classes")
         num_classes = int(labels.max()) + 1
-    elif isinstance(num_classes, (bool, np.bool_)) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
-        raise ConfigError(f"to_categorical: num_classes must be None or an integer >= 1, got {num_classes!r}")
+    elif isinstance(num_classes, (bool, np.bool_)) or not isinstance(num_classes, (int, np.integer)) or \
+            not 1 <= num_classes <= MAX_CLASSES:
+        raise ConfigError(f"to_categorical: num_classes must be None or an integer from 1 to {MAX_CLASSES:,}, "
+                          f"got {num_classes!r}")
     elif labels.size and labels.max() >= num_classes:
         raise ShapeError(f"to_categorical: label {labels.max()} is out of range for num_classes={num_classes}")
     shape = labels.shape

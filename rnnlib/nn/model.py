@@ -349,6 +349,8 @@ class Sequential:
 
     def evaluate(self, x, y, batch_size=32, verbose=0):
         """The loss, or [loss, metric, ...] when compiled with metrics (Keras's return)."""
+        if not isinstance(verbose, (int, np.integer)):
+            raise ConfigError(f"evaluate: verbose must be 0, 1, 2 or a bool, got {verbose!r:.60}")
         self._require_compiled("evaluate")
         x, y = self._check_data(x, _labels_given(y, "evaluate"), "evaluate")
         logs = self._evaluate_logs(x, y, _positive_int(batch_size, "evaluate: batch_size", default=32))
