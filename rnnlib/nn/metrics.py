@@ -88,6 +88,8 @@ def _counts(counts, where):
 
 def _labels(y, n_classes, name):
     y = as_array(name, y, "confusion_matrix")
+    if y.ndim == 1 and y.size == 0:
+        return y.astype(np.int64)  # no examples: an all-zero matrix, whatever dtype [] became
     if y.ndim != 1 or (y.size and not np.issubdtype(y.dtype, np.integer)):
         raise ShapeError(f"{name} must be a 1-D array of integer class labels, got shape {y.shape} dtype {y.dtype}")
     if y.size and (y.min() < 0 or y.max() >= n_classes):
