@@ -218,6 +218,15 @@ class Sequential:
 
     def backward(self, dy, caches):
         """dy: dLoss/d(output).  Fills every layer's ``grads`` (zeroed first); returns dLoss/d(input)."""
+        self._require_built("backward")
+        if not isinstance(caches, list) or len(caches) != len(self.layers):
+            raise ShapeError(f"Sequential.backward: caches must be the list of {len(self.layers)} layer caches "
+                             "that forward returned")
+        dy = as_array("dy", dy, "Sequential.backward")
+        want = tuple(self.layers[-1].output_shape)
+        if dy.dtype.kind != "f" or dy.ndim != 1 + len(want) or tuple(dy.shape[1:]) != want or dy.shape[0] == 0:
+            raise ShapeError(f"Sequential.backward: dy must be a float array (m, {', '.join(map(str, want))}) like the "
+                             f"output, got dtype {dy.dtype} and shape {dy.shape}")
         for layer in self.layers:
             layer.zero_grads()
         for layer, cache in zip(reversed(self.layers), reversed(caches)):
