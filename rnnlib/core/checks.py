@@ -264,3 +264,45 @@ def check_finite_result(name, value, where, error=None):
             f"{where}: {name} overflowed to NaN or infinity (values too large for float64 "
             f"arithmetic, or a non-finite value read on the way; scale them down)")
     return value
+
+
+def check_path(name, value, where, error=ConfigError, writing=False):
+    """``value`` as a ``pathlib.Path``, or ``error`` unless it is a non-empty str or os.PathLike.
+
+    writing: the path is a file about to be written, so it must not be an existing folder and
+    its folder must exist (``os.replace`` onto a folder, or into a missing one, is an OSError
+    only after the data was made).
+    """
+    import os
+    from pathlib import Path
+
+    if isinstance(value, bool) or not isinstance(value, (str, os.PathLike)) or str(value) == "" or "\x00" in str(value):
+        raise error(f"{where}: {name} must be a file path (a non-empty str or Path), got {value!r:.80}")
+    path = Path(value)
+    if any(len(part.encode("utf-8", "surrogatepass")) > 255 for part in path.parts):
+        raise error(f"{where}: {name} has a file or folder name longer than 255 bytes")
+    if writing:
+        if path.is_dir():
+            raise error(f"{where}: {name} {str(path)!r} is a folder; give a file name")
+        if not path.parent.is_dir():
+            raise error(f"{where}: cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist")
+    return path
+
+
+def check_vector(name, value, where, error=ConfigError, finite=True):
+    """``value`` as a flat float64 array (any numeric sequence or array), or ``error`` naming it:
+    ragged, non-numeric (strings, complex, objects) or, when ``finite``, NaN or infinite."""
+    array = check_array(name, value, where, finite=finite, error=error)
+    return array.astype(np.float64).ravel()
+
+
+def as_array(name, value, where, error=ShapeError):
+    """``np.asarray(value)``, or ``error`` for what numpy cannot make one array of (ragged nested
+    lists, Python ints beyond int64); the caller checks the dtype and shape it needs."""
+    if value is None or isinstance(value, dict):
+        raise error(f"{where}: {name} must be an array, got {type(value).__name__}")
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise error(f"{where}: {name} must be a rectangular array of numbers, got a ragged or mixed "
+                    f"{type(value).__name__}") from None

@@ -26,6 +26,11 @@ from ..core.functional import softmax
 from ..core.optim import clip_by_value
 from ..errors import ConfigError, CorpusError, SamplingError, ShapeError, VocabularyError
 
+#: ``model``'s caps: the course trains 22,001 or 35,000 iterations (about 0.3 ms each here, one name per
+#: step) and prints 7 names.  A million iterations is some five minutes; beyond it, or beyond 1,000 names
+#: per printout, a call is refused rather than left running for hours.
+MAX_ITERATIONS = 1_000_000
+MAX_DINO_NAMES = 1_000
 BIAS_SPELLINGS = ("b", "ba")  # the published name, and the step-by-step notebook's
 
 
@@ -242,12 +247,13 @@ def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_nam
         lowercased text, one name per line, as the 2018 edition's ``model(data, ...)`` call does.
     Every 2000 iterations prints the smoothed loss and ``dino_names`` names sampled with seeds 0, 1, ...
     verbose: also print the 2020/2021 edition's look at the first example and at the epoch boundary.
+    Caps: num_iterations <= MAX_ITERATIONS (1,000,000), dino_names <= MAX_DINO_NAMES (1,000).
     Returns ``(parameters, last_dino_name)`` for a list of names (2021; the name keeps its newline),
     the parameters alone for a text (2018).  Empty names are skipped.
     """
-    num_iterations = check_int("num_iterations", num_iterations, "model", minimum=0)
+    num_iterations = check_int("num_iterations", num_iterations, "model", minimum=0, maximum=MAX_ITERATIONS)
     n_a = check_int("n_a", n_a, "model", minimum=1)
-    dino_names = check_int("dino_names", dino_names, "model", minimum=0)
+    dino_names = check_int("dino_names", dino_names, "model", minimum=0, maximum=MAX_DINO_NAMES)
     vocab_size = check_int("vocab_size", vocab_size, "model", minimum=1)
     if not isinstance(verbose, bool):
         raise ConfigError(f"model: verbose must be True or False, got {verbose!r}")

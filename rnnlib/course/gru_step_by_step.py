@@ -7,13 +7,18 @@ stacked arrays once per call and call the one GRU step of ``rnnlib.core.cells.gr
 docstring gives the equations.
 
 Shapes: ``n_x`` input size, ``n_a`` hidden size, ``n_y`` output size, ``m`` batch, ``T_x`` time steps.
+
+Overflow: unlike the RNN's and LSTM's tanh-bounded states, the GRU's state carries ``(1 - Γu) * a_prev``
+unbounded, so finite but huge inputs (a state near 1e300 and an output matrix near 1e300) overflow to
+infinity and NaN in float64.  The functions refuse such a result with ``TrainingDiverged`` naming the
+overflow rather than return NaN; no rescaling could give the true (unrepresentable) values.
 """
 from typing import NamedTuple
 
 import numpy as np
 
 from ..core.cells.gru import GRUStepCache, gru_step_backward, gru_step_forward
-from ..core.checks import check_numeric_array, check_shape, get_params, raise_shape
+from ..core.checks import check_finite_result, check_numeric_array, check_shape, get_params, raise_shape
 from ..core.functional import softmax
 from .rnn_step_by_step import SequenceCaches, as_named_cache, as_sequence_caches
 
@@ -96,7 +101,10 @@ def gru_cell_forward(xt, a_prev, parameters):
     where = "gru_cell_forward"
     stacked = _stack(parameters, where)
     _check_inputs(xt, a_prev, stacked.n_a, stacked.n_x, where)
-    return _cell_forward(xt, a_prev, parameters, stacked)
+    a_next, yt_pred, cache = _cell_forward(xt, a_prev, parameters, stacked)
+    check_finite_result("a_next", a_next, where)
+    check_finite_result("yt_pred", yt_pred, where)
+    return a_next, yt_pred, cache
 
 
 def gru_forward(x, a0, parameters):
@@ -123,6 +131,8 @@ def gru_forward(x, a0, parameters):
         a_next, y[:, :, t], cache = _cell_forward(x[:, :, t], a_next, parameters, stacked)
         a[:, :, t] = a_next
         caches.append(cache)
+    check_finite_result("a", a, where)  # once at the end: the inner loop stays a plain loop
+    check_finite_result("y", y, where)
     return a, y, SequenceCaches(caches, x)
 
 
@@ -165,7 +175,10 @@ def gru_cell_backward(da_next, cache):
     if (stacked.n_a, stacked.n_x) != (cache.a_next.shape[0], cache.xt.shape[0]):
         raise_shape("the parameters' Wu", cache.parameters["Wu"], f"({cache.a_next.shape[0]}, "
                     f"{cache.a_next.shape[0]} + {cache.xt.shape[0]})", where)
-    return _cell_backward(da_next, cache, stacked)
+    grads = _cell_backward(da_next, cache, stacked)
+    for name, value in grads.items():
+        check_finite_result(name, value, where)
+    return grads
 
 
 def gru_backward(da, caches):
@@ -193,4 +206,7 @@ def gru_backward(da, caches):
         da_prev = step["da_prev"]
         for k in grads:
             grads[k] = grads[k] + step[k]
-    return {"dx": dx, "da0": da_prev, **grads}
+    grads = {"dx": dx, "da0": da_prev, **grads}
+    for name, value in grads.items():
+        check_finite_result(name, value, where)
+    return grads

@@ -46,7 +46,8 @@ from ..data import jazz_grammar
 from ..data.jazz_grammar import ChordEvent, decode_measure, load_jazz_corpus, parse_token, training_windows
 from ..data.midi import Note, Part, beats_to_ticks, write_midi
 from ..data.preprocessing import to_categorical
-from ..errors import ConfigError, VocabularyError
+from ..core.checks import check_array, check_ids, check_instance, check_int, check_path, check_seed, check_sequence
+from ..errors import ConfigError, ShapeError, VocabularyError
 from ..nn import LSTM, Dense, Reshape, UnrolledCellModel
 from ..nn.layers.base import Layer
 from ..nn.optimizers import Adam
@@ -64,6 +65,8 @@ Tx = 30
 m = 60
 #: the course writes its MIDI at 130 beats per minute
 TEMPO_BPM = 130
+#: The most tokens ``sample_solo_tokens`` draws in one call (each is one LSTM step; the course draws 50).
+MAX_TOKENS = 10_000
 #: General MIDI programs of the written parts: jazz electric guitar (the solo), acoustic piano (chords)
 GUITAR, PIANO = 26, 0
 
@@ -74,6 +77,8 @@ def course_layers(n_values=n_values, n_a=n_a):
     ``Reshape((1, n_values))``, ``LSTM(n_a, return_state=True)``, ``Dense(n_values, activation='softmax')``,
     unbuilt (the first model built on them creates the weights).
     """
+    n_values = check_int("n_values", n_values, "course_layers", minimum=1, maximum=100_000)
+    n_a = check_int("n_a", n_a, "course_layers", minimum=1, maximum=10_000)
     return Reshape((1, n_values)), LSTM(n_a, return_state=True), Dense(n_values, activation="softmax")
 
 
@@ -92,7 +97,7 @@ def _corpus_path(file):
     """``file`` when it exists, else None (the registry's checksummed copy of original_metheny.mid)."""
     if file is None:
         return None
-    path = Path(file)
+    path = check_path("file", file, "load_music_utils")
     return path if path.is_file() else None
 
 
@@ -157,6 +162,8 @@ def djmodel(Tx, *args, **kwargs):
         if set(given) != {"n_a", "n_values"}:
             raise ConfigError("djmodel: the 2018 call needs n_a and n_values: djmodel(Tx=30, n_a=64, n_values=78)")
         cell, head, reshape, values = LSTM_cell, densor, reshapor, given["n_values"]
+        for key in ("n_a", "n_values"):
+            check_int(key, given[key], "djmodel", minimum=1)
         if given["n_a"] != cell.units or values != head.units:
             raise ConfigError(f"djmodel: the module's LSTM_cell has {cell.units} units and densor {head.units} outputs, "
                               f"not n_a={given['n_a']}, n_values={values}; make your own with course_layers(n_values, n_a) "
@@ -175,6 +182,10 @@ def music_inference_model(LSTM_cell, densor, n_values=None, n_a=None, Ty=100):
     """
     if not isinstance(densor, Dense) or not isinstance(LSTM_cell, LSTM):
         raise ConfigError("music_inference_model: LSTM_cell must be an rnnlib.nn.LSTM and densor an rnnlib.nn.Dense")
+    if n_values is not None:
+        n_values = check_int("n_values", n_values, "music_inference_model", minimum=1)
+    if n_a is not None:
+        n_a = check_int("n_a", n_a, "music_inference_model", minimum=1)
     if n_values is not None and n_values != densor.units:
         raise ConfigError(f"music_inference_model: n_values={n_values!r} but densor has {densor.units} outputs "
                           "(for the 2021 call pass Ty by name: music_inference_model(LSTM_cell, densor, Ty=50))")
@@ -185,7 +196,10 @@ def music_inference_model(LSTM_cell, densor, n_values=None, n_a=None, Ty=100):
 
 
 def _initializers(model, x_init, a_init, c_init):
-    x_init = np.zeros((1, 1, model.n_out)) if x_init is None else np.asarray(x_init, dtype=np.float64)
+    x_init = np.zeros((1, 1, model.n_out)) if x_init is None else check_array(
+        "x_initializer", x_init, "predict_and_sample", ndim=3).astype(np.float64)
+    if x_init.shape[0] == 0:
+        raise ShapeError("predict_and_sample: x_initializer has no example (shape (0, ...))")
     zeros = np.zeros((x_init.shape[0], model.cell.units))
     return x_init, zeros if a_init is None else a_init, zeros if c_init is None else c_init
 
@@ -224,6 +238,7 @@ class Solo:
 
     def parts(self, ticks_per_beat=480):
         """The solo (program 26, channel 0) and its chords (piano, channel 1) as MIDI ``Part``s in ticks."""
+        ticks_per_beat = check_int("ticks_per_beat", ticks_per_beat, "Solo.parts", minimum=1, maximum=2**15 - 1)
         melody = [Note(beats_to_ticks(s, ticks_per_beat), max(beats_to_ticks(d, ticks_per_beat), 1), p, 90)
                   for s, d, p in self.notes]
         piano = [Note(beats_to_ticks(s, ticks_per_beat), max(beats_to_ticks(d, ticks_per_beat), 1), p, 60)
@@ -235,6 +250,7 @@ class Solo:
         """Write the solo and its chords to ``path`` (format 1, at ``tempo_bpm``), atomically."""
         import mido
 
+        path = check_path("path", path, "Solo.write_midi", writing=True)
         self.midi_path = write_midi(path, self.parts(ticks_per_beat), tempo=mido.bpm2tempo(self.tempo_bpm),
                                     ticks_per_beat=ticks_per_beat)
         return self.midi_path
@@ -258,9 +274,23 @@ def solo_from_tokens(token_sets, chord_sets, *, seed=0, course_cleanup=True):
     as its notes last (50 tokens take several measures), and the next set starts on the next measure
     line.  Pitches are drawn with a Generator seeded by ``seed``.
     """
+    token_sets = check_sequence("token_sets", token_sets, "solo_from_tokens", what="a list of token lists")
+    chord_sets = check_sequence("chord_sets", chord_sets, "solo_from_tokens", what="a list of chord lists")
+    token_sets = [check_sequence("each token list", tokens, "solo_from_tokens", nonempty=False,
+                                 what="a list of token strings") for tokens in token_sets]
+    for tokens in token_sets:
+        if not all(isinstance(t, str) for t in tokens):
+            raise VocabularyError("solo_from_tokens: tokens must be strings such as 'C,0.250'")
+    chord_sets = [check_sequence("each chord set", chord_list, "solo_from_tokens", nonempty=False,
+                                 what="a list of ChordEvent") for chord_list in chord_sets]
+    for chord_list in chord_sets:
+        for chord in chord_list:
+            check_instance("each chord", chord, ChordEvent, "solo_from_tokens")
+    rng = check_seed(seed, "solo_from_tokens")
+    if not isinstance(course_cleanup, (bool, np.bool_)):
+        raise ConfigError(f"solo_from_tokens: course_cleanup must be True or False, got {course_cleanup!r:.60}")
     if len(token_sets) != len(chord_sets) or not token_sets:
         raise ConfigError("solo_from_tokens: give one token list per chord set (at least one)")
-    rng = np.random.default_rng(seed)
     notes, chords, start, previous, used = [], [], Fraction(0), None, []
     beats = jazz_grammar.BEATS_PER_MEASURE
     for tokens, measure_chords in zip(token_sets, chord_sets):
@@ -296,9 +326,17 @@ def generate_music(inference_model, indices_tones=None, chords=None, diversity=0
     greedy tokens (the inference model starts from zeros each time); the decoding differs.
     Returns the ``Solo`` it wrote (``solo.midi_path``).
     """
+    check_instance("inference_model", inference_model, UnrolledCellModel, "generate_music",
+                   what="the model from music_inference_model(...)")
     loaded = _loaded_corpus()
     indices_tones = loaded["indices_values"] if indices_tones is None else indices_tones
     chords = loaded["chords"] if chords is None else chords
+    if not isinstance(indices_tones, dict):
+        raise ConfigError("generate_music: indices_values must be the dict index -> token load_music_utils returns")
+    chords = check_sequence("chords", chords, "generate_music", what="load_music_utils's list of chord lists")
+    path = check_path("path", path, "generate_music")
+    if not isinstance(verbose, (bool, np.bool_)):
+        raise ConfigError(f"generate_music: verbose must be True or False, got {verbose!r}")
     if len(chords) < 2:
         raise ConfigError("generate_music: chords must be load_music_utils's list (entry 0 empty, then one per measure)")
     num_chords = int(len(chords) / 3)  # the course's choice: chord sets 1 .. num_chords - 1
@@ -348,12 +386,17 @@ def sample_solo_tokens(cell, head, n_tokens, *, temperature=1.0, top_k=None, pri
     """
     if isinstance(n_tokens, bool) or not isinstance(n_tokens, (int, np.integer)) or n_tokens < 1:
         raise ConfigError(f"the length must be a positive number of tokens, got {n_tokens!r}")
+    if n_tokens > MAX_TOKENS:
+        raise ConfigError(f"the length must be at most {MAX_TOKENS:,} tokens (one model step each), got {n_tokens:,}")
+    _check_cell_and_head(cell, head, "sample_solo_tokens")
+    if not isinstance(greedy, (bool, np.bool_)):
+        raise ConfigError(f"sample_solo_tokens: greedy must be True or False, got {greedy!r}")
     model = UnrolledCellModel(cell, head, 1, feedback=True, n_x=None if cell.built else head.units, name="sampler")
     V = model.n_out
     temperature = check_temperature(temperature)
     top_k = check_top_k(top_k, V)
     rng = make_rng(seed, None)
-    primer = [int(k) for k in primer]
+    primer = [int(k) for k in check_ids("primer", primer, "sample_solo_tokens")]
     if any(not 0 <= k < V for k in primer):
         raise VocabularyError(f"primer indices must lie in 0..{V - 1}")
     states = [np.zeros((1, cell.units), model.dtype) for _ in range(model.n_states)]
@@ -376,12 +419,21 @@ def sample_solo_tokens(cell, head, n_tokens, *, temperature=1.0, top_k=None, pri
     return out
 
 
+def _check_cell_and_head(cell, head, where):
+    """The trained course layers: an rnnlib.nn LSTM (return_state=True) and a Dense, both built."""
+    check_instance("cell", cell, LSTM, where, what="the course's LSTM_cell (an rnnlib.nn.LSTM)")
+    check_instance("head", head, Dense, where, what="the course's densor (an rnnlib.nn.Dense)")
+    if not head.built:
+        raise ConfigError(f"{where}: the densor has no weights yet; train the model (djmodel ... fit) first")
+
+
 def repetition_stats(indices, max_period=16):
     """How loopy a token sequence is: ``distinct`` values, and the longest stretch that repeats a
     cycle: ``period`` p (1..max_period) and ``span``, the most consecutive tokens with x[i] == x[i - p]
     plus the p tokens of the first cycle (so ``span == len`` means the whole sequence is one loop);
     ``start`` is where that stretch begins.  A sequence without any repeat gets period 0, span 0."""
-    x = np.asarray(indices).ravel()
+    x = check_ids("indices", indices, "repetition_stats")
+    max_period = check_int("max_period", max_period, "repetition_stats", minimum=1)
     best = {"distinct": int(len(set(x.tolist()))), "length": int(len(x)), "period": 0, "span": 0, "start": 0}
     for p in range(1, min(max_period, len(x) - 1) + 1):
         same = x[p:] == x[:-p]
@@ -399,7 +451,13 @@ def improvise_solo(cell, head, indices_values, chords, *, n_tokens=50, chord_set
     """A new solo: ``n_tokens`` sampled tokens for each chord set (indices into the course's ``chords``
     list), decoded on those chords (see ``solo_from_tokens``).  Each chord set draws its own tokens
     from one Generator seeded by ``seed``, so the sets differ (the course's greedy loop repeats)."""
-    chord_sets = list(chord_sets)
+    where = "improvise_solo"
+    _check_cell_and_head(cell, head, where)
+    if not isinstance(indices_values, dict):
+        raise ConfigError(f"{where}: indices_values must be the dict index -> token load_music_utils returns")
+    chords = check_sequence("chords", chords, where, what="load_music_utils's list of chord lists")
+    chord_sets = check_sequence("chord_sets", chord_sets, where, nonempty=False, what="a list of chord-set numbers")
+    check_seed(seed, where)
     if not chord_sets:
         raise ConfigError("improvise_solo: choose at least one chord set")
     for i in chord_sets:
@@ -410,6 +468,9 @@ def improvise_solo(cell, head, indices_values, chords, *, n_tokens=50, chord_set
     for _ in chord_sets:
         ids = sample_solo_tokens(cell, head, n_tokens, temperature=temperature, top_k=top_k, primer=primer,
                                  seed=int(rng.integers(2**31)), greedy=greedy)
+        missing = [int(k) for k in ids if int(k) not in indices_values]
+        if missing:
+            raise VocabularyError(f"{where}: the model drew index {missing[0]}, which indices_values lacks")
         token_sets.append([indices_values[int(k)] for k in ids])
     solo = solo_from_tokens(token_sets, [chords[i] for i in chord_sets], seed=int(rng.integers(2**31)))
     solo.chord_sets = chord_sets

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.checks import check_ids, check_instance, check_int, check_path, check_seed
 from ..data.midi import DEFAULT_TEMPO, MidiSong, Note, read_midi
 from ..data.midi_events import EventCodec
 from ..errors import ConfigError, CorpusError, MidiError, ModelFileError, RnnlibError
@@ -59,13 +60,21 @@ class EventConfig:
                 raise ConfigError(f"{name.replace('_', '-')} must be a positive integer, got {value!r}")
         if self.hidden > 1024 or self.embed > 1024:
             raise ConfigError("hidden and embed are at most 1024 (this runs on a CPU)")
+        if self.steps_per_beat > 480 or self.max_shift > 10_000 or self.seq_length > 10_000:
+            raise ConfigError("steps-per-beat is at most 480 (a MIDI file's usual ticks per beat), max-shift and "
+                              "seq-length at most 10,000")
 
 
 def choose_part(song: MidiSong, part=None, program=None):
     """(index, Part): ``part`` (an index into ``song.parts``), or the first part playing ``program``,
     or by default the first non-drum part.  MidiError when it does not exist or has no notes."""
+    check_instance("song", song, MidiSong, "choose_part", what="a MidiSong (what read_midi returns)")
     if part is not None and program is not None:
         raise ConfigError("choose the part by --part or by --program, not both")
+    if part is not None:
+        part = check_int("part", part, "choose_part", minimum=0)
+    if program is not None:
+        program = check_int("program", program, "choose_part", minimum=0, maximum=127)
     if part is not None:
         chosen = song.part(index=part)
     elif program is not None:
@@ -84,6 +93,8 @@ class EventModel:
     """The trained network, its codec and its config (see the module docstring)."""
 
     def __init__(self, config: EventConfig, seed=0):
+        check_instance("config", config, EventConfig, "EventModel")
+        check_seed(seed, "EventModel")
         config.check()
         self.config = config
         self.codec = EventCodec(config.steps_per_beat, config.max_shift)
@@ -100,7 +111,7 @@ class EventModel:
         """Training pairs from an event stream: x (n, T) and y (n, T), y the next event of x,
         windows starting every T events (the last window ends at the stream's end)."""
         T = self.config.seq_length
-        ids = np.asarray(ids, dtype=np.int64)
+        ids = check_ids("ids", ids, "EventModel.windows", size=self.vocab_size, error=CorpusError)
         if len(ids) < 2:
             raise CorpusError(f"the part has {len(ids)} events; at least 2 are needed to learn anything")
         if len(ids) <= T:
@@ -141,7 +152,8 @@ class EventModel:
         rng = make_rng(seed, None)
         embedding, step, dense = self._stepper()
         h = c = np.zeros((1, self.config.hidden), step.dtype)
-        primer = [int(k) for k in primer] or [self.codec.shift(1)]  # something to start from
+        primer = [int(k) for k in check_ids("primer", primer, "EventModel.improvise", error=ConfigError)] \
+            or [self.codec.shift(1)]  # something to start from
         if any(not 0 <= k < self.vocab_size for k in primer):
             raise ConfigError(f"primer ids must lie in 0..{self.vocab_size - 1}")
         out, feed = [], primer
@@ -158,12 +170,14 @@ class EventModel:
 
     def to_notes(self, ids, velocity=80):
         """Event ids to MIDI notes in the source song's ticks (``EventCodec.decode_notes``)."""
+        ids = check_ids("ids", ids, "EventModel.to_notes", size=self.vocab_size, error=ConfigError)
+        velocity = check_int("velocity", velocity, "EventModel.to_notes", minimum=1, maximum=127)
         return self.codec.decode_notes([int(i) for i in ids], self.config.ticks_per_beat, velocity)
 
     # --- model files ---------------------------------------------------------------------------
     def save(self, path):
         """One .npz: the weights (Keras's layout) and the config as JSON; written atomically."""
-        path = Path(path)
+        path = check_path("path", path, "EventModel.save", error=ModelFileError)
         if path.suffix != ".npz":
             raise ModelFileError(f"model files end in .npz, got {str(path)!r}")
         if not path.parent.is_dir():
@@ -182,7 +196,7 @@ class EventModel:
 
     @classmethod
     def load(cls, path):
-        path = Path(path)
+        path = check_path("path", path, "EventModel.load", error=ModelFileError)
         if not path.is_file():
             raise ModelFileError(f"no model file at {path} (train one with: python -m rnnlib jazz train FILE.mid)")
         try:
@@ -205,7 +219,7 @@ def train_event_model(midi_path, part=None, program=None, *, epochs=20, hidden=6
                       steps_per_beat=12, learning_rate=0.005, seed=0, verbose=0):
     """Read ``midi_path``, encode the chosen part's notes as events, train an EventModel on them.
     Returns (model, history, ids)."""
-    song = read_midi(midi_path)
+    song = read_midi(check_path("midi_path", midi_path, "train_event_model", error=MidiError))
     index, chosen = choose_part(song, part, program)
     config = EventConfig(steps_per_beat=steps_per_beat, embed=embed, hidden=hidden, seq_length=seq_length,
                          ticks_per_beat=song.ticks_per_beat, tempo=song.tempo, program=chosen.program or 0,
@@ -219,6 +233,7 @@ def train_event_model(midi_path, part=None, program=None, *, epochs=20, hidden=6
 
 def improvised_notes(model: EventModel, length, temperature=1.0, top_k=None, seed=0) -> list[Note]:
     """``length`` improvised events as MIDI notes; ConfigError when they make no note at all."""
+    check_instance("model", model, EventModel, "improvised_notes")
     ids = model.improvise(length, temperature=temperature, top_k=top_k, seed=seed)
     notes = model.to_notes(ids)
     if not notes:

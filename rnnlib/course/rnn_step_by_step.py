@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core.cells.rnn import rnn_step_backward, rnn_step_forward
-from ..core.checks import check_numeric_array, check_shape, get_params, raise_shape
+from ..core.checks import check_finite_result, check_numeric_array, check_shape, get_params, raise_shape
 from ..core.functional import softmax
 from ..errors import ShapeError
 
@@ -49,10 +49,18 @@ def as_sequence_caches(caches, where, as_cell):
                          f"got {type(caches).__name__}")
     if len(caches[0]) == 0:
         raise ShapeError(f"{where}: caches holds no time steps")
+    if not callable(as_cell):
+        raise ShapeError(f"{where}: as_cell must be a cache checker such as rnn_step_by_step.as_cell_cache")
     return [as_cell(c, where) for c in caches[0]]
 
 
 def as_named_cache(kind, cache, made_by, where):
+    """``cache`` as the NamedTuple class ``kind`` (checked field by field), or ShapeError; made_by and
+    where name the function that made it and the one that reads it."""
+    if not (isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields")):
+        raise ShapeError(f"as_named_cache: kind must be a cache NamedTuple class such as RNNCellCache, got {kind!r:.60}")
+    if not isinstance(made_by, str) or not isinstance(where, str):
+        raise ShapeError("as_named_cache: made_by and where must be function names (strings)")
     if not isinstance(cache, tuple) or len(cache) != len(kind._fields):
         length = len(cache) if isinstance(cache, (tuple, list)) else "?"
         raise ShapeError(f"{where}: cache must be the {len(kind._fields)}-tuple that {made_by} returns "
@@ -98,6 +106,7 @@ def rnn_forward(x, a0, parameters):
     Returns (a (n_a, m, T_x), y_pred (n_y, m, T_x), caches) with caches = (list of cell caches, x).
     """
     Wya = get_params(parameters, ("Wya",), "rnn_forward")[0]
+    check_shape("Wya", Wya, (None, None), "rnn_forward")  # its rows size y_pred before the first step
     check_numeric_array('x', x, "rnn_forward")
     if np.ndim(x) != 3:
         raise_shape("x", x, "(n_x, m, T_x)", "rnn_forward")
@@ -127,13 +136,16 @@ def rnn_cell_backward(da_next, cache):
     check_shape("Waa", Waa, (a_next.shape[0], a_next.shape[0]), "rnn_cell_backward")
     check_shape("da_next", da_next, a_next.shape, "rnn_cell_backward")
     dz, da_prev = rnn_step_backward(da_next, a_next, Waa)
-    return {
+    grads = {
         "dxt": Wax.T @ dz,
         "da_prev": da_prev,
         "dWax": dz @ xt.T,
         "dWaa": dz @ a_prev.T,
         "dba": dz.sum(axis=1, keepdims=True),
     }
+    for name, value in grads.items():  # values near 1e300 overflow the products: say so, not NaN
+        check_finite_result(name, value, "rnn_cell_backward")
+    return grads
 
 
 def rnn_backward(da, caches):
@@ -148,6 +160,8 @@ def rnn_backward(da, caches):
         raise_shape("da", da, f"(n_a, m, {len(cell_caches)})", "rnn_backward")
     n_a, m, T_x = da.shape
     Wax, Waa = get_params(cell_caches[0].parameters, ("Wax", "Waa"), "rnn_backward")
+    check_shape("Wax", Wax, (n_a, None), "rnn_backward")  # its columns size dx before the first step
+    check_shape("Waa", Waa, (n_a, n_a), "rnn_backward")
     dx = np.zeros((Wax.shape[1], m, T_x))
     grads = {"dWax": np.zeros_like(Wax), "dWaa": np.zeros_like(Waa), "dba": np.zeros((n_a, 1))}
     da_prev = np.zeros((n_a, m))

@@ -23,6 +23,10 @@ from ..core.checks import check_elements, check_int
 from ..training.sampling import check_char_model, check_temperature, check_top_k, draw, make_rng, normalise_prefix, probabilities
 
 OPENING = "the opening line"  # how messages name the prefix of a poem
+#: The most characters one ``generate_output`` call (or ``python -m rnnlib generate --length``) writes:
+#: 20,000 characters is some 500 lines of verse, about 2 s with the shipped model on one core.  One
+#: character is one model step, so a longer request is minutes of work; call again to write more.
+MAX_LENGTH = 20_000
 
 PRETRAINED_NAME = "shakespeare_lstm.npz"
 # A source checkout keeps it in data/models/; `pip install` (not editable) copies it to
@@ -56,7 +60,7 @@ def generate_output(prefix="", length=400, temperature=1.0, top_k=None, seed=Non
     """Complete ``prefix`` with ``length`` more characters.
 
     prefix: the opening line (any case if the model's vocabulary is lowercase).
-    length: characters to add (>= 1).  temperature, top_k: as in ``rnnlib.training.sampling``.
+    length: characters to add, 1..MAX_LENGTH (20,000).  temperature, top_k: as in ``rnnlib.training.sampling``.
     seed: an int for repeatable text (or None).  model: a LanguageModel; default the shipped one.
     on_text: optional callback(str) called with each new piece of text as it is written, for
         streaming into a widget or a terminal.
@@ -68,7 +72,9 @@ def generate_output(prefix="", length=400, temperature=1.0, top_k=None, seed=Non
     top_k = check_top_k(top_k, len(model.vocab))
     if not isinstance(length, (int, np.integer)) or isinstance(length, bool) or length < 1:
         raise SamplingError(f"length must be a whole number >= 1, got {length!r}")
-    check_elements(length, f"a text of {length:,} characters", "generate_output", error=SamplingError)
+    if length > MAX_LENGTH:
+        raise SamplingError(f"generate_output: length {length:,} is more than the {MAX_LENGTH:,} characters one call "
+                            "writes (rnnlib.course.shakespeare.MAX_LENGTH); call it again with the text so far as the prefix")
     if on_text is not None and not callable(on_text):
         raise SamplingError(f"on_text must be a callable or None, got {type(on_text).__name__}")
     rng = make_rng(seed, None)

@@ -24,6 +24,7 @@ from ..data import datasets
 from ..data.chars import split_labelled
 from ..data.padding import pad_sequences
 from ..data.preprocessing import Tokenizer, to_categorical
+from ..core.checks import check_instance, check_int, check_sequence
 from ..errors import ModelFileError, VocabularyError
 from ..nn import GRU, Bidirectional, Dense, Dropout, Embedding, Sequential
 
@@ -46,11 +47,20 @@ class SurnameData:
 
     def encode(self, names):
         """(len(names), MAXLEN) int32 character ids, post-padded with 0 (the Embedding's mask)."""
-        return pad_sequences(self.tokenizer.texts_to_sequences(list(names)), maxlen=MAXLEN, padding="post",
+        names = _check_names(names, "SurnameData.encode")
+        return pad_sequences(self.tokenizer.texts_to_sequences(names), maxlen=MAXLEN, padding="post",
                              truncating="post")
 
     def one_hot(self, labels):
         return to_categorical(labels, len(self.classes))
+
+
+def _check_names(names, where):
+    """``names`` as a list of strings (a single string is one name too many letters: refused)."""
+    names = check_sequence("names", names, where, error=VocabularyError, nonempty=False, what="a list of surnames")
+    if not all(isinstance(n, str) for n in names):
+        raise VocabularyError(f"{where}: every name must be a string")
+    return names
 
 
 def surname_data(val_fraction=0.1, seed=0):
@@ -67,6 +77,7 @@ def surname_data(val_fraction=0.1, seed=0):
 
 def surname_model(n_chars, n_classes, embedding=48, units=96, seed=0):
     """The Sequential above for ``n_chars`` character ids (0 = padding) and ``n_classes`` languages."""
+    n_chars = check_int("n_chars", n_chars, "surname_model", minimum=1, maximum=10**6)
     return Sequential([
         Embedding(n_chars + 1, embedding, mask_zero=True),
         Bidirectional(GRU(units, dropout=0.2, recurrent_dropout=0.2)),
@@ -79,6 +90,8 @@ class SurnameClassifier:
     """A trained model and the data that fixes its ids: ``probabilities(name)`` for one surname."""
 
     def __init__(self, model, data):
+        check_instance("model", model, Sequential, "SurnameClassifier", what="a trained rnnlib.nn Sequential")
+        check_instance("data", data, SurnameData, "SurnameClassifier", what="the SurnameData it was trained on")
         self.model, self.data = model, data
         self.known = set(data.tokenizer.word_index)
 
@@ -98,6 +111,9 @@ class SurnameClassifier:
 
     def predict(self, names):
         """The most probable class index for each of ``names``."""
+        names = _check_names(names, "SurnameClassifier.predict")
+        if not names:
+            raise VocabularyError("SurnameClassifier.predict: no names given")
         return np.argmax(self.model.predict(self.data.encode(names)), axis=1)
 
 

@@ -7,7 +7,7 @@ vector (id -1) exactly as the course's ``X = [None] + ...``.
 """
 import numpy as np
 
-from ..core.checks import check_ids, check_int, check_real, check_text
+from ..core.checks import check_ids, check_int, check_real, check_sequence, check_text
 from ..errors import CorpusError, VocabularyError
 
 START = -1  # input id meaning "no input": the zero vector the course feeds first
@@ -195,7 +195,8 @@ def split_labelled(texts, labels, val_fraction=0.1, seed=0):
     Returns (train_texts, train_labels, val_texts, val_labels), labels as lists.  ``val_fraction``
     counts distinct texts (see ``grouped_split``, which does the work).
     """
-    texts, labels = list(texts), list(labels)
+    texts = check_sequence("texts", texts, "split_labelled", error=CorpusError, nonempty=False, what="a list of texts")
+    labels = check_sequence("labels", labels, "split_labelled", error=CorpusError, nonempty=False, what="a list of labels")
     if len(texts) != len(labels):
         raise CorpusError(f"split_labelled: {len(texts)} texts but {len(labels)} labels")
     try:

@@ -31,6 +31,7 @@ tokenizer before fitting it, and labels that are negative, too large or not whol
 """
 import numpy as np
 
+from ..core.checks import as_array, check_elements, check_sequence
 from ..errors import ConfigError, CorpusError, ShapeError, VocabularyError
 from .counting import count_tokens, rank_by_count
 from .padding import pad_sequences
@@ -69,6 +70,8 @@ def text_to_word_sequence(text, filters=DEFAULT_FILTERS, lower=True, split=" "):
     if not isinstance(text, str):
         raise CorpusError(f"text_to_word_sequence: expected a string, got {type(text).__name__}")
     filters, split = _check_filters(filters), _check_split(split)
+    if not isinstance(lower, (bool, np.bool_)):
+        raise ConfigError(f"text_to_word_sequence: lower must be True or False, got {lower!r:.60}")
     if lower:
         text = text.lower()
     text = text.translate(str.maketrans({c: split for c in filters}))
@@ -109,6 +112,9 @@ class Tokenizer:
         self.num_words = None if num_words is None else int(num_words)
         self.filters = _check_filters(filters)
         self.split = _check_split(split)
+        for label, flag in (("lower", lower), ("char_level", char_level)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise ConfigError(f"Tokenizer: {label} must be True or False, got {flag!r:.60}")
         self.lower = bool(lower)
         self.char_level = bool(char_level)
         self.oov_token = oov_token
@@ -224,9 +230,11 @@ class Tokenizer:
     def _sequences(sequences, where):
         if isinstance(sequences, (str, bytes)):
             raise VocabularyError(f"{where} takes a list of id sequences, got a string")
+        sequences = check_sequence("sequences", sequences, where, error=VocabularyError, nonempty=False,
+                                   what="a list of id sequences")
         out = []
         for position, sequence in enumerate(sequences):
-            values = np.asarray(sequence)
+            values = as_array(f"sequence {position}", sequence, where, error=VocabularyError)
             if values.ndim != 1 or (values.size and not np.issubdtype(values.dtype, np.integer)):
                 raise VocabularyError(f"{where}: sequence {position} is not a flat sequence of integer ids: {sequence!r:.60}")
             out.append([int(v) for v in values])
@@ -247,7 +255,7 @@ class Tokenizer:
         Ids at or beyond ``width`` are left out; a negative id is a VocabularyError (Keras would
         silently count it in a column from the right).  Column 0 stays zero unless id 0 occurs.
         """
-        if mode not in MATRIX_MODES:
+        if not isinstance(mode, str) or mode not in MATRIX_MODES:
             raise ConfigError(f"mode must be one of {', '.join(MATRIX_MODES)}, got {mode!r}")
         self._require_fitted("sequences_to_matrix")
         width = self.num_words if self.num_words is not None else len(self.word_index) + 1
@@ -274,6 +282,10 @@ class Tokenizer:
                     idf = np.log(1 + self.document_count / (1 + self.index_docs.get(token_id, 0)))
                     matrix[row, token_id] = (1 + np.log(count)) * idf
         return matrix
+
+
+#: The most classes ``to_categorical`` one-hot encodes (one float32 row of 10^7 classes is already 40 MB).
+MAX_CLASSES = 10**7
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):
@@ -305,14 +317,18 @@ def to_categorical(y, num_classes=None, dtype="float32"):
         if labels.size == 0:
             raise ShapeError("to_categorical: no labels, so num_classes cannot be inferred; pass num_classes")
         num_classes = int(labels.max()) + 1
-    elif isinstance(num_classes, (bool, np.bool_)) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
-        raise ConfigError(f"to_categorical: num_classes must be None or an integer >= 1, got {num_classes!r}")
+    elif isinstance(num_classes, (bool, np.bool_)) or not isinstance(num_classes, (int, np.integer)) or \
+            not 1 <= num_classes <= MAX_CLASSES:
+        raise ConfigError(f"to_categorical: num_classes must be None or an integer from 1 to {MAX_CLASSES:,}, "
+                          f"got {num_classes!r}")
     elif labels.size and labels.max() >= num_classes:
         raise ShapeError(f"to_categorical: label {labels.max()} is out of range for num_classes={num_classes}")
     shape = labels.shape
     if len(shape) > 1 and shape[-1] == 1:
         shape = shape[:-1]
     flat = labels.reshape(-1)
+    check_elements(flat.size * int(num_classes), f"{flat.size:,} one-hot rows of {int(num_classes):,} classes",
+                   "to_categorical")
     try:
         one_hot = np.zeros((flat.size, int(num_classes)), dtype=dtype)
     except TypeError:

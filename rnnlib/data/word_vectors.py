@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.checks import as_array, check_elements, check_path, check_sequence
 from ..errors import ModelFileError, ShapeError, VocabularyError
 
 GLOVE_FILE = "glove.6B.50d.subset.npz"
@@ -47,8 +48,10 @@ class WordVectors:
     """
 
     def __init__(self, words, vectors, name="word vectors"):
-        words = list(words)
-        vectors = np.asarray(vectors)
+        words = check_sequence("words", words, "word vectors", error=VocabularyError, nonempty=False, what="a list of words")
+        vectors = as_array("vectors", vectors, "word vectors")
+        if not isinstance(name, str):
+            raise VocabularyError(f"word vectors: name must be a string, got {type(name).__name__}")
         if not all(isinstance(w, str) and w for w in words):
             raise VocabularyError("word vectors: every word must be a non-empty string")
         if len(set(words)) != len(words):
@@ -106,7 +109,7 @@ class WordVectors:
         positive, negative = (_as_word_list(positive, "positive"), _as_word_list(negative, "negative"))
         if not positive and not negative:
             raise VocabularyError("most_similar: give at least one word")
-        if not isinstance(topn, (int, np.integer)) or isinstance(topn, bool) or topn < 1:
+        if not isinstance(topn, (int, np.integer)) or isinstance(topn, bool) or topn < 1 or topn > 10**9:
             raise ShapeError(f"most_similar: topn must be an integer >= 1, got {topn!r}")
         ids = [self._id(w) for w in positive] + [self._id(w) for w in negative]
         query = self._unit[ids[: len(positive)]].sum(axis=0) - self._unit[ids[len(positive):]].sum(axis=0)
@@ -142,6 +145,8 @@ class WordVectors:
         rows = max(ids) + 1 if num_words is None else num_words
         if not isinstance(rows, (int, np.integer)) or isinstance(rows, bool) or rows < 1:
             raise ShapeError(f"embedding_matrix: num_words must be an integer >= 1, got {num_words!r}")
+        check_elements(int(rows) * self.dim, f"a ({rows:,}, {self.dim}) embedding matrix", "embedding_matrix",
+                       error=ShapeError)
         matrix = np.zeros((rows, self.dim), dtype=np.float32)
         missing = []
         for word, i in word_index.items():
@@ -172,7 +177,7 @@ def load_glove(path=None):
             raise ModelFileError(f"the GloVe subset {GLOVE_FILE} is in none of: " + ", ".join(map(str, GLOVE_PLACES)))
         path, expected = found[0], GLOVE_SHA256
     else:
-        path, expected = Path(path), None
+        path, expected = check_path("path", path, "load_glove", error=ModelFileError), None
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -27,6 +27,6 @@ ACTIVATIONS = {
 def get(name, where):
     """(forward, backward) for an activation name; None means "linear", as in Keras."""
     name = "linear" if name is None else name
-    if name not in ACTIVATIONS:
+    if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ConfigError(f"{where}: unknown activation {name!r}; known: {', '.join(sorted(ACTIVATIONS))}")
     return ACTIVATIONS[name]

@@ -63,6 +63,6 @@ def get(name, where):
     """The initializer called ``name`` (a callable ``(shape, rng)`` is returned as it is)."""
     if callable(name):
         return name
-    if name not in INITIALIZERS:
+    if not isinstance(name, str) or name not in INITIALIZERS:
         raise ConfigError(f"{where}: unknown initializer {name!r}; known: {', '.join(sorted(INITIALIZERS))}")
     return INITIALIZERS[name]

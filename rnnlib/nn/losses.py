@@ -15,6 +15,8 @@ a trailing axis of 1).  Each function returns (loss, dLoss/dy_pred).
 """
 import numpy as np
 
+from ..core.checks import as_array
+
 from ..errors import ConfigError, ShapeError
 
 EPSILON = 1e-7  # Keras's backend epsilon
@@ -84,7 +86,7 @@ def get(name):
 
 def check_targets(loss_name, y, output_shape, n_examples):
     """y as an array matching a model output of shape (m, *output_shape), or ShapeError saying why."""
-    y = np.asarray(y)
+    y = as_array("labels", y, "check_targets")
     if y.dtype == object or y.dtype.kind not in "iufb":
         raise ShapeError(f"labels must be numbers, got an array of dtype {y.dtype}")
     if y.ndim == 0 or y.shape[0] != n_examples:

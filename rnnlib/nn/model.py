@@ -17,7 +17,8 @@ import sys
 
 import numpy as np
 
-from ..errors import ConfigError, ShapeError
+from ..core.checks import as_array, check_int, check_path, check_seed, check_sequence
+from ..errors import ConfigError, ModelFileError, ShapeError
 from . import losses as losses_module
 from . import metrics as metrics_module
 from . import optimizers as optimizers_module
@@ -31,10 +32,9 @@ class Input:
     """Keras's ``Input(shape=(T,), dtype=...)``: the input's shape without the batch axis."""
 
     def __init__(self, shape, dtype=None, name=None):
-        try:
-            self.shape = tuple(None if d is None else int(d) for d in shape)
-        except TypeError:
-            raise ConfigError(f"Input: shape must be a tuple such as (T,) or (T, features), got {shape!r}") from None
+        self.shape = _check_input_shape(shape, "Input")
+        if name is not None and not isinstance(name, str):
+            raise ConfigError(f"Input: name must be None or a string, got {name!r:.60}")
         self.dtype, self.name = dtype, name
 
 
@@ -46,6 +46,9 @@ class History:
         self.history, self.epoch = {}, []
 
     def append(self, logs):
+        """Add one epoch's ``logs`` (a dict name -> number)."""
+        if not isinstance(logs, dict):
+            raise ConfigError(f"History.append: logs must be a dict of the epoch's numbers, got {type(logs).__name__}")
         self.epoch.append(len(self.epoch))
         for k, v in logs.items():
             self.history.setdefault(k, []).append(v)
@@ -62,7 +65,7 @@ class Sequential:
         self.name = name
         self.layers = []
         self.input_spec = None
-        self.rng = np.random.default_rng(seed)
+        self.rng = check_seed(seed, "Sequential")
         self.dtype = np.dtype(dtype)
         self.built = False
         self.loss_name = None
@@ -108,7 +111,7 @@ class Sequential:
 
     def build(self, input_shape=None):
         """Build every layer for inputs of ``input_shape`` (without the batch axis)."""
-        shape = tuple(input_shape) if input_shape is not None else self.input_spec
+        shape = _check_input_shape(input_shape, "Sequential.build") if input_shape is not None else self.input_spec
         if shape is None:
             raise ConfigError("Sequential.build: no input shape yet; pass data, an Input, or input_shape")
         if not self.layers:
@@ -158,7 +161,8 @@ class Sequential:
 
     def set_weights(self, weights):
         self._require_built("set_weights")
-        weights = list(weights)
+        weights = check_sequence("weights", weights, "Sequential.set_weights", error=ShapeError, nonempty=False,
+                                 what="a list of weight arrays (what get_weights returns)")
         need = sum(len(l.weight_names()) for l in self.layers)
         if len(weights) != need:
             raise ShapeError(f"set_weights: the model has {need} weight arrays, got {len(weights)}")
@@ -171,15 +175,17 @@ class Sequential:
     def save_weights(self, path):
         """Write the weights to ``path`` (.npz), atomically."""
         self._require_built("save_weights")
-        save_weights(self, path)
+        save_weights(self, check_path("path", path, "Sequential.save_weights", writing=True))
 
     def load_weights(self, path):
         """Read weights saved by ``save_weights``; ModelFileError if the file does not match."""
         self._require_built("load_weights")
-        load_weights(self, path)
+        load_weights(self, check_path("path", path, "Sequential.load_weights", error=ModelFileError))
 
     def summary(self, print_fn=None):
         self._require_built("summary")
+        if print_fn is not None and not callable(print_fn):
+            raise ConfigError(f"Sequential.summary: print_fn must be None or a callable, got {type(print_fn).__name__}")
         (print_fn or print)("\n".join(summary_lines(self)))
 
     def _require_built(self, where):
@@ -198,7 +204,9 @@ class Sequential:
     def forward_with_mask(self, x, training=False):
         """Like ``forward``, also returning the padding mask (m, T) that reaches the output (or None),
         which the loss and metrics use to leave padded positions out."""
-        self._ensure_built(x)
+        if not isinstance(training, (bool, np.bool_)):
+            raise ConfigError(f"Sequential.forward: training must be True or False, got {training!r}")
+        x, _ = self._check_data(x, None, "Sequential.forward")
         first = self.layers[0]
         mask = first.compute_mask_from_input(x) if isinstance(first, Embedding) else None
         caches = []
@@ -210,6 +218,15 @@ class Sequential:
 
     def backward(self, dy, caches):
         """dy: dLoss/d(output).  Fills every layer's ``grads`` (zeroed first); returns dLoss/d(input)."""
+        self._require_built("backward")
+        if not isinstance(caches, list) or len(caches) != len(self.layers):
+            raise ShapeError(f"Sequential.backward: caches must be the list of {len(self.layers)} layer caches "
+                             "that forward returned")
+        dy = as_array("dy", dy, "Sequential.backward")
+        want = tuple(self.layers[-1].output_shape)
+        if dy.dtype.kind != "f" or dy.ndim != 1 + len(want) or tuple(dy.shape[1:]) != want or dy.shape[0] == 0:
+            raise ShapeError(f"Sequential.backward: dy must be a float array (m, {', '.join(map(str, want))}) like the "
+                             f"output, got dtype {dy.dtype} and shape {dy.shape}")
         for layer in self.layers:
             layer.zero_grads()
         for layer, cache in zip(reversed(self.layers), reversed(caches)):
@@ -243,7 +260,7 @@ class Sequential:
             raise ConfigError(f"Sequential.{where}: call compile(optimizer=..., loss=...) first")
 
     def _check_data(self, x, y, where):
-        x = np.asarray(x)
+        x = as_array("inputs", x, where)
         if x.dtype == object or x.dtype.kind not in "iufb":
             raise ShapeError(f"{where}: inputs must be a numeric array (ids or features), got dtype {x.dtype}; "
                              "turn texts into padded id arrays first")
@@ -263,7 +280,7 @@ class Sequential:
         The targets are checked and shaped as ``fit`` shapes them, so labels (m,) work for a
         Dense(1) output (without that, (m,) against (m, 1) would broadcast to (m, m))."""
         self._require_compiled("train_on_batch")
-        x, y = self._check_data(x, y, "train_on_batch")
+        x, y = self._check_data(x, _labels_given(y, "train_on_batch"), "train_on_batch")
         return self._train_step(x, y)
 
     def _train_step(self, x, y):
@@ -286,7 +303,7 @@ class Sequential:
         weighted by batch size.  validation_split holds out the *last* fraction of the data before
         shuffling (as Keras does); seed seeds the shuffling."""
         self._require_compiled("fit")
-        x, y = self._check_data(x, y, "fit")
+        x, y = self._check_data(x, _labels_given(y, "fit"), "fit")
         batch_size = _positive_int(batch_size, "fit: batch_size", default=32)
         epochs = _positive_int(epochs, "fit: epochs")
         if not (isinstance(validation_split, (int, float)) and 0.0 <= validation_split < 1.0):
@@ -302,7 +319,11 @@ class Sequential:
             x, x_val, y, y_val = x[:-n_val], x[-n_val:], y[:-n_val], y[-n_val:]
         else:
             x_val = y_val = None
-        rng = np.random.default_rng(seed)
+        rng = check_seed(seed, "fit")
+        if not isinstance(verbose, (int, np.integer)):  # Keras's 0, 1, 2 (a bool is an int too)
+            raise ConfigError(f"fit: verbose must be 0, 1, 2 or a bool, got {verbose!r}")
+        if not isinstance(shuffle, (bool, np.bool_)):
+            raise ConfigError(f"fit: shuffle must be True or False, got {shuffle!r}")
         history = History()
         n = x.shape[0]
         for epoch in range(epochs):
@@ -337,8 +358,10 @@ class Sequential:
 
     def evaluate(self, x, y, batch_size=32, verbose=0):
         """The loss, or [loss, metric, ...] when compiled with metrics (Keras's return)."""
+        if not isinstance(verbose, (int, np.integer)):
+            raise ConfigError(f"evaluate: verbose must be 0, 1, 2 or a bool, got {verbose!r:.60}")
         self._require_compiled("evaluate")
-        x, y = self._check_data(x, y, "evaluate")
+        x, y = self._check_data(x, _labels_given(y, "evaluate"), "evaluate")
         logs = self._evaluate_logs(x, y, _positive_int(batch_size, "evaluate: batch_size", default=32))
         if verbose:
             print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
@@ -374,3 +397,20 @@ def resolve_compile(optimizer, loss, metrics):
     if loss is None:
         raise ConfigError("compile: give a loss, e.g. loss='binary_crossentropy'")
     return losses_module.get(loss), loss, optimizers_module.get(optimizer), metrics_module.get(metrics, loss)
+
+
+def _check_input_shape(shape, where):
+    """An input shape (without the batch axis) as a tuple of whole numbers >= 1 (None: unknown)."""
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)) or not shape:
+        raise ConfigError(f"{where}: the input shape must be a non-empty tuple of sizes such as (T,) or (T, features), "
+                          f"got {shape!r:.60}")
+    return tuple(None if d is None else check_int("each input size", d, where, minimum=1, maximum=10**8) for d in shape)
+
+
+def _labels_given(y, where):
+    """``y`` unless it is None (``_check_data`` reads None as "no labels", which only predict means)."""
+    if y is None:
+        raise ShapeError(f"{where}: labels are None; give one label (row) per input")
+    return y

@@ -32,13 +32,18 @@ import sys
 
 import numpy as np
 
+from ..core.checks import as_array, check_finite_result, check_int, check_seed, check_sequence
 from ..errors import ConfigError, ShapeError
 from . import losses as losses_module
-from .layers.base import Layer
+from .layers.base import MAX_SIZE, Layer
 from .layers.recurrent import RecurrentLayer
 from .model import History, _positive_int, _snake, resolve_compile
 from .summary import summary_lines
 
+
+#: The most time steps one unrolled model runs (the jazz course unrolls 30 for training, 50 or 100
+#: for inference); each step is a Python-level cell call.
+MAX_STEPS = 100_000
 
 class UnrolledCellModel:
     """One recurrent layer (built with ``return_state=True``) and a head layer, unrolled over ``steps``.
@@ -62,13 +67,24 @@ class UnrolledCellModel:
             raise ConfigError(f"UnrolledCellModel: head must be an rnnlib.nn layer such as Dense, got {type(head).__name__}")
         if reshaper is not None and not isinstance(reshaper, Layer):
             raise ConfigError(f"UnrolledCellModel: reshaper must be an rnnlib.nn layer, got {type(reshaper).__name__}")
-        self.steps = _positive_int(steps, "UnrolledCellModel: steps")
+        self.steps = check_int("steps", steps, "UnrolledCellModel", minimum=1, maximum=MAX_STEPS)
+        if not isinstance(feedback, (bool, np.bool_)):
+            raise ConfigError(f"UnrolledCellModel: feedback must be True or False, got {feedback!r:.60}")
+        if not isinstance(name, str) or not name:
+            raise ConfigError(f"UnrolledCellModel: name must be a non-empty string, got {name!r:.60}")
+        if n_x is not None:
+            n_x = check_int("n_x", n_x, "UnrolledCellModel", minimum=1, maximum=MAX_SIZE)
         self.cell, self.head, self.reshaper, self.feedback = cell, head, reshaper, bool(feedback)
         self.name = name
-        self.dtype = np.dtype(dtype)
+        try:
+            self.dtype = np.dtype(dtype)
+        except (TypeError, ValueError):
+            raise ConfigError(f"UnrolledCellModel: dtype must be a float type such as 'float32', got {dtype!r:.60}") from None
+        if self.dtype.kind != "f":
+            raise ConfigError(f"UnrolledCellModel: dtype must be a float type such as 'float32', got {dtype!r:.60}")
         self.loss_name = None
         self.optimizer = None
-        rng = np.random.default_rng(seed)
+        rng = check_seed(seed, "UnrolledCellModel")
         if not cell.built:
             if n_x is None:
                 raise ConfigError("UnrolledCellModel: the cell is not built yet; give n_x (its input features)")
@@ -110,7 +126,9 @@ class UnrolledCellModel:
         return [w for layer in self.layers for w in layer.get_weights()]
 
     def set_weights(self, weights):
-        weights, k = list(weights), 0
+        weights = check_sequence("weights", weights, f"{self.name}.set_weights", error=ShapeError, nonempty=False,
+                                 what="a list of weight arrays (what get_weights returns)")
+        k = 0
         need = sum(len(layer.weight_names()) for layer in self.layers)
         if len(weights) != need:
             raise ShapeError(f"set_weights: the model has {need} weight arrays, got {len(weights)}")
@@ -121,6 +139,8 @@ class UnrolledCellModel:
 
     def summary(self, print_fn=None):
         """Keras's table: the step layers (each listed once, as Keras lists a shared layer) and totals."""
+        if print_fn is not None and not callable(print_fn):
+            raise ConfigError(f"{self.name}.summary: print_fn must be None or a callable, got {type(print_fn).__name__}")
         (print_fn or print)("\n".join(summary_lines(self)))
 
     def _require_built(self, where):
@@ -131,7 +151,7 @@ class UnrolledCellModel:
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 1 + self.n_states:
             raise ShapeError(f"{where}: inputs must be a list [X, {', '.join(['a0', 'c0'][:self.n_states])}] "
                              f"(the sequence and {self.n_states} initial state(s))")
-        x = np.asarray(inputs[0])
+        x = as_array("X", inputs[0], where)
         if x.dtype == object or x.dtype.kind not in "iufb" or x.ndim != 3:
             raise ShapeError(f"{where}: X must be a numeric array (m, T, {self.n_x}), got shape {x.shape}")
         want_t = 1 if self.feedback else self.steps
@@ -140,7 +160,10 @@ class UnrolledCellModel:
         m = x.shape[0]
         states = []
         for s in inputs[1:]:
-            s = np.asarray(s, dtype=self.dtype)
+            s = as_array("an initial state", s, where)
+            if s.dtype.kind not in "biuf":
+                raise ShapeError(f"{where}: an initial state must hold numbers, got dtype {s.dtype}")
+            s = s.astype(self.dtype)
             if s.shape != (m, self.cell.units):
                 raise ShapeError(f"{where}: an initial state has shape {s.shape}, expected ({m}, {self.cell.units})")
             states.append(s)
@@ -148,6 +171,14 @@ class UnrolledCellModel:
 
     def step(self, x_t, states):
         """One step (used by samplers that choose each next input themselves): x_t (m, n_x), states [(m, u), ...] -> (output (m, n_out), new states, caches)."""
+        x_t = as_array("x_t", x_t, f"{self.name}.step")
+        if x_t.dtype.kind not in "biuf" or x_t.ndim != 2 or x_t.shape[0] == 0 or (self.n_x and x_t.shape[1] != self.n_x):
+            raise ShapeError(f"{self.name}.step: x_t must be a numeric (m, {self.n_x}) array, got shape {x_t.shape}")
+        if not isinstance(states, (list, tuple)) or len(states) != self.n_states:
+            raise ShapeError(f"{self.name}.step: states must be a list of {self.n_states} arrays (m, {self.cell.units})")
+        for s in states:
+            if not (isinstance(s, np.ndarray) and s.dtype.kind in "biuf" and s.shape == (x_t.shape[0], self.cell.units)):
+                raise ShapeError(f"{self.name}.step: each state must be a numeric ({x_t.shape[0]}, {self.cell.units}) array")
         if self.reshaper is not None:
             x_in, reshape_cache = self.reshaper.forward(x_t)
         else:
@@ -155,6 +186,7 @@ class UnrolledCellModel:
         out, cell_cache = self.cell.forward(x_in, initial_state=states)
         a, new_states = out[0], out[1:]
         y, head_cache = self.head.forward(a)
+        check_finite_result("the output", y, f"{self.name}.step")  # huge finite inputs overflow the cell
         return y, new_states, (reshape_cache, cell_cache, head_cache)
 
     def forward(self, inputs):
@@ -171,6 +203,8 @@ class UnrolledCellModel:
             if self.feedback:  # the course's one_hot(argmax(out)) as the next input
                 x_t = np.zeros_like(y)
                 x_t[np.arange(len(y)), np.argmax(y, axis=-1)] = 1
+        for y in outputs:  # huge finite inputs can overflow the cell: say so rather than return NaN
+            check_finite_result("the outputs", y, f"{self.name}.forward")
         return outputs, caches
 
     def backward(self, d_outputs, caches):
@@ -178,6 +212,13 @@ class UnrolledCellModel:
         (zeroed first; a shared layer sums its steps' contributions)."""
         if self.feedback:
             raise ConfigError(f"{self.name}: a feedback (inference) model has no backward pass; train the teacher-forced model")
+        if not (isinstance(d_outputs, (list, tuple)) and len(d_outputs) == self.steps
+                and isinstance(caches, (list, tuple)) and len(caches) == self.steps):
+            raise ShapeError(f"{self.name}.backward: d_outputs and caches must be lists of {self.steps} entries "
+                             "(one per output, as forward returns them)")
+        for d in d_outputs:
+            if not (isinstance(d, np.ndarray) and d.dtype.kind == "f" and d.ndim == 2 and d.shape[1] == self.n_out):
+                raise ShapeError(f"{self.name}.backward: each d_output must be a float (m, {self.n_out}) array")
         for layer in self.layers:
             layer.zero_grads()
         d_states = [None] * self.n_states
@@ -214,8 +255,7 @@ class UnrolledCellModel:
         if not isinstance(y, (list, tuple)) or len(y) != self.steps:
             raise ShapeError(f"{where}: targets must be a list of {self.steps} arrays (one per output), "
                              f"e.g. list(Y) for Y of shape ({self.steps}, m, {self.n_out})")
-        return [losses_module.check_targets(self.loss_name, np.asarray(yt, dtype=np.float64), (self.n_out,), m)
-                for yt in y]
+        return [losses_module.check_targets(self.loss_name, yt, (self.n_out,), m).astype(np.float64) for yt in y]
 
     def _loss_and_grads(self, outputs, targets):
         total, d_outputs, mets = 0.0, [], {}
@@ -229,6 +269,10 @@ class UnrolledCellModel:
 
     def train_on_batch(self, inputs, targets):
         """One update on one batch; returns (loss, {metric: value})."""
+        if self.loss_name is None:
+            raise ConfigError(f"{self.name}.train_on_batch: call compile(optimizer=..., loss=...) first")
+        x_arr, _ = self._check_inputs(inputs, "train_on_batch")
+        targets = self._targets(targets, x_arr.shape[0], "train_on_batch")
         with np.errstate(over="ignore", invalid="ignore"):
             outputs, caches = self.forward(inputs)
             loss, d_outputs, mets = self._loss_and_grads(outputs, targets)
@@ -254,7 +298,15 @@ class UnrolledCellModel:
         targets = self._targets(y, m, "fit")
         batch_size = _positive_int(batch_size, "fit: batch_size", default=32)
         epochs = _positive_int(epochs, "fit: epochs")
-        rng = np.random.default_rng(seed)
+        rng = check_seed(seed, "fit")
+        if not isinstance(shuffle, (bool, np.bool_)):
+            raise ConfigError(f"fit: shuffle must be True or False, got {shuffle!r:.60}")
+        if not isinstance(verbose, (int, np.integer)):  # Keras's 0, 1, 2 (a bool is an int too)
+            raise ConfigError(f"fit: verbose must be 0, 1, 2 or a bool, got {verbose!r:.60}")
+        if callbacks is not None:
+            callbacks = check_sequence("callbacks", callbacks, "fit", nonempty=False, what="a list of functions")
+            if not all(callable(f) for f in callbacks):
+                raise ConfigError("fit: every callback must be a function f(epoch, logs)")
         history = History()
         for epoch in range(epochs):
             order = rng.permutation(m) if shuffle else np.arange(m)
@@ -280,6 +332,7 @@ class UnrolledCellModel:
             raise ConfigError(f"{self.name}.evaluate: call compile(optimizer=..., loss=...) first")
         x_arr, states = self._check_inputs(x, "evaluate")
         targets = self._targets(y, x_arr.shape[0], "evaluate")
+        batch_size = _positive_int(batch_size, "evaluate: batch_size", default=32)
         total = 0.0
         for s in range(0, x_arr.shape[0], batch_size):
             outputs, _ = self.forward([x_arr[s:s + batch_size]] + [st[s:s + batch_size] for st in states])

@@ -14,12 +14,21 @@ a shuffling seed.
 """
 import numpy as np
 
+from ..core.checks import as_array, check_int
 from ..core.optim import Adam
-from ..errors import ConfigError, CorpusError, ShapeError
+from ..errors import ConfigError, CorpusError, ShapeError, VocabularyError
+
+
+def _check_labels(labels, where):
+    """labels as a flat float64 array of numbers (the 0/1 test is the caller's)."""
+    y = as_array("labels", labels, where, error=CorpusError)
+    if y.dtype.kind not in "biuf":
+        raise CorpusError(f"{where}: labels must be numbers 0 or 1, got dtype {y.dtype}")
+    return y.astype(np.float64).reshape(-1)
 
 
 def _check_ids(ids, num_words, where):
-    arr = np.asarray(ids)
+    arr = as_array("ids", ids, where)
     if arr.dtype == object or arr.dtype.kind not in "iu" or arr.ndim != 2:
         raise ShapeError(f"{where}: ids must be an integer array (m, T) of padded word ids, "
                          f"got dtype {arr.dtype} and shape {arr.shape}")
@@ -55,11 +64,11 @@ class BagOfWordsClassifier:
     """
 
     def __init__(self, num_words, l2=1e-4, learning_rate=0.05, steps=300):
-        if isinstance(num_words, bool) or not isinstance(num_words, (int, np.integer)) or num_words < 2:
-            raise ConfigError(f"BagOfWordsClassifier: num_words must be an integer >= 2, got {num_words!r}")
-        if not (isinstance(l2, (int, float)) and l2 >= 0):
-            raise ConfigError(f"BagOfWordsClassifier: l2 must be a number >= 0, got {l2!r}")
-        if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
+        if isinstance(num_words, bool) or not isinstance(num_words, (int, np.integer)) or not 2 <= num_words <= 10**7:
+            raise ConfigError(f"BagOfWordsClassifier: num_words must be an integer from 2 to 10,000,000, got {num_words!r}")
+        if not (isinstance(l2, (int, float)) and not isinstance(l2, bool) and 0 <= l2 < 1e6):
+            raise ConfigError(f"BagOfWordsClassifier: l2 must be a number in [0, 1e6), got {l2!r}")
+        if not (isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool) and 0 < learning_rate <= 100):
             raise ConfigError(f"BagOfWordsClassifier: learning_rate must be > 0, got {learning_rate!r}")
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
             raise ConfigError(f"BagOfWordsClassifier: steps must be a positive integer, got {steps!r}")
@@ -74,7 +83,7 @@ class BagOfWordsClassifier:
     def fit(self, ids, labels):
         """ids: (m, T) padded word ids; labels: m values, each 0 or 1.  Returns self."""
         ids = _check_ids(ids, self.num_words, "BagOfWordsClassifier.fit")
-        y = np.asarray(labels, dtype=np.float64).reshape(-1)
+        y = _check_labels(labels, "BagOfWordsClassifier.fit")
         if y.shape[0] != ids.shape[0]:
             raise CorpusError(f"BagOfWordsClassifier.fit: {ids.shape[0]} texts but {y.shape[0]} labels")
         if not np.all((y == 0) | (y == 1)):
@@ -110,7 +119,7 @@ class BagOfWordsClassifier:
         return (self.predict_proba(ids) >= 0.5).astype(np.int64)
 
     def accuracy(self, ids, labels):
-        y = np.asarray(labels).reshape(-1)
+        y = _check_labels(labels, "BagOfWordsClassifier.accuracy")
         pred = self.predict(ids)
         if y.shape[0] != pred.shape[0]:
             raise CorpusError(f"BagOfWordsClassifier.accuracy: {pred.shape[0]} texts but {y.shape[0]} labels")
@@ -122,7 +131,14 @@ class BagOfWordsClassifier:
         index_word: id -> word (a Tokenizer's ``index_word``)."""
         if self.w is None:
             raise ConfigError("BagOfWordsClassifier: call fit first")
+        if not isinstance(index_word, dict):
+            raise VocabularyError(f"top_words: index_word must be a dict id -> word (a Tokenizer's index_word), "
+                                  f"got {type(index_word).__name__}")
+        k = check_int("k", k, "top_words", minimum=1)
         order = np.argsort(self.w[1:], kind="stable") + 1
+        missing = [int(i) for i in order if int(i) not in index_word]
+        if missing:
+            raise VocabularyError(f"top_words: index_word has no word for id {missing[0]} (ids run 1..{self.num_words - 1})")
         pos = [(index_word[i], float(self.w[i])) for i in order[::-1][:k]]
         neg = [(index_word[i], float(self.w[i])) for i in order[:k]]
         return pos, neg

@@ -102,7 +102,7 @@ class TrainConfig:
         number("forget_bias")
         number("max_minutes", minimum=0.0)
         number("learning_rate", positive=True)
-        if self.clip != "none":
+        if not (isinstance(self.clip, str) and self.clip == "none"):  # a bad clip is reported above
             number("clip_threshold", positive=True)
         if not problems:  # sizes, before anything is allocated (the vocabulary adds a little more)
             G = {"rnn": 1, "gru": 3, "lstm": 4}[self.cell]

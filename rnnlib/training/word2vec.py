@@ -18,14 +18,15 @@ from collections import Counter
 
 import numpy as np
 
+from ..core.checks import check_seed
 from ..core.functional import sigmoid
 from ..data.word_vectors import WordVectors
 from ..errors import ConfigError, CorpusError
 
 
 def _positive_int(name, value):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ConfigError(f"Word2Vec: {name} must be an integer >= 1, got {value!r}")
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not 1 <= value <= 10**6:
+        raise ConfigError(f"Word2Vec: {name} must be an integer from 1 to 1,000,000, got {value!r}")
     return int(value)
 
 
@@ -47,7 +48,8 @@ class Word2Vec:
                                         (("negative", negative), ("epochs", epochs), ("batch_size", batch_size)))
         if not isinstance(alpha, (int, float, np.floating)) or not 0 < alpha < 1:
             raise ConfigError(f"Word2Vec: alpha must be a number in (0, 1), got {alpha!r}")
-        if isinstance(sentences, str) or not all(isinstance(s, (list, tuple)) for s in sentences):
+        if isinstance(sentences, str) or not isinstance(sentences, (list, tuple)) or \
+                not all(isinstance(s, (list, tuple)) for s in sentences):
             raise CorpusError("Word2Vec: sentences must be a list of token lists")
         if not all(isinstance(t, str) for s in sentences for t in s):
             raise CorpusError("Word2Vec: every token must be a string")
@@ -56,7 +58,7 @@ class Word2Vec:
         if len(words) < 2:
             raise CorpusError(f"Word2Vec: fewer than 2 words occur at least min_count={min_count} times")
         index = {w: i for i, w in enumerate(words)}
-        rng = np.random.default_rng(seed)
+        rng = check_seed(seed, "Word2Vec")
         centres, contexts = _pairs([[index[t] for t in s if t in index] for s in sentences], window)
         if len(centres) == 0:
             raise CorpusError("Word2Vec: no sentence has two kept words within the window")

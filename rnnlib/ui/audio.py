@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.midi import DEFAULT_TEMPO, Note
+from ..core.checks import check_instance, check_path, check_sequence, check_vector, is_real
+from ..data.midi import DEFAULT_TEMPO, MidiSong, Note, Part
 from ..errors import ConfigError
 
 SAMPLE_RATE = 22050
@@ -44,10 +45,12 @@ def synthesize(starts, durations, pitches, velocities=None, *, sample_rate: int 
     envelope's release; the signal ends when the last note has faded.  Harmonics above the Nyquist
     frequency are left out.
     """
-    starts = np.asarray(starts, dtype=np.float64).ravel()
-    durations = np.asarray(durations, dtype=np.float64).ravel()
-    pitches = np.asarray(pitches, dtype=np.float64).ravel()
-    velocities = np.full(starts.shape, 100.0) if velocities is None else np.asarray(velocities, np.float64).ravel()
+    where = "synthesize"
+    starts = check_vector("starts", starts, where, finite=False)
+    durations = check_vector("durations", durations, where, finite=False)
+    pitches = check_vector("pitches", pitches, where, finite=False)
+    velocities = np.full(starts.shape, 100.0) if velocities is None else check_vector("velocities", velocities, where,
+                                                                                      finite=False)
     _check_render_options(sample_rate, harmonics, envelope, peak)
     if starts.size == 0:
         raise ConfigError("nothing to render: the length is 0 (no notes)")
@@ -102,6 +105,10 @@ def _envelope(length, held, sample_rate, attack, decay, sustain, release):
 def _check_render_options(sample_rate, harmonics, envelope, peak):
     if isinstance(sample_rate, bool) or not isinstance(sample_rate, int) or not 1000 <= sample_rate <= 192000:
         raise ConfigError(f"sample_rate must be an int from 1000 to 192000 Hz, got {sample_rate!r}")
+    harmonics = check_vector("harmonics", harmonics, "synthesize")
+    envelope = check_vector("envelope", envelope, "synthesize")
+    if not is_real(peak):
+        raise ConfigError(f"peak must be a number in (0, 1], got {peak!r}")
     if len(harmonics) == 0 or any(not np.isfinite(h) or h < 0 for h in harmonics) or not any(harmonics):
         raise ConfigError(f"harmonics must be amplitudes >= 0, at least one of them > 0; got {harmonics!r}")
     if len(envelope) != 4:
@@ -115,6 +122,9 @@ def _check_render_options(sample_rate, harmonics, envelope, peak):
 
 def render_notes(notes: Sequence[Note], ticks_per_beat: int, tempo: int = DEFAULT_TEMPO, **options) -> np.ndarray:
     """Render MIDI notes (ticks) at ``tempo`` microseconds per beat; ``options`` go to ``synthesize``."""
+    notes = check_sequence("notes", notes, "render_notes", nonempty=False, what="a list of rnnlib.data.midi.Note")
+    for note in notes:
+        check_instance("each note", note, Note, "render_notes")
     if isinstance(ticks_per_beat, bool) or not isinstance(ticks_per_beat, int) or ticks_per_beat < 1:
         raise ConfigError(f"ticks_per_beat must be a positive int, got {ticks_per_beat!r}")
     if not isinstance(tempo, (int, float)) or tempo <= 0:
@@ -127,6 +137,11 @@ def render_notes(notes: Sequence[Note], ticks_per_beat: int, tempo: int = DEFAUL
 
 def render_song(song, parts=None, **options) -> np.ndarray:
     """Render a ``MidiSong`` (all its non-drum parts, or the ``Part`` objects given) at its tempo."""
+    check_instance("song", song, MidiSong, "render_song")
+    if parts is not None:
+        parts = check_sequence("parts", parts, "render_song", nonempty=False, what="None or a list of Part")
+        for part in parts:
+            check_instance("each part", part, Part, "render_song")
     chosen = [p for p in song.parts if not p.is_drums] if parts is None else list(parts)
     notes = [n for p in chosen for n in p.notes]
     return render_notes(notes, song.ticks_per_beat, song.tempo, **options)
@@ -134,13 +149,13 @@ def render_song(song, parts=None, **options) -> np.ndarray:
 
 def wav_bytes(samples, sample_rate: int = SAMPLE_RATE) -> bytes:
     """A mono 16-bit PCM WAV file of ``samples`` (floats within [-1, 1]) as bytes."""
-    samples = np.asarray(samples, dtype=np.float64).ravel()
+    samples = check_vector("samples", samples, "wav_bytes", finite=False)
     if samples.size == 0:
         raise ConfigError("nothing to write: the audio has length 0")
     if not np.all(np.isfinite(samples)) or np.abs(samples).max() > 1:
         raise ConfigError("samples must be finite and within [-1, 1] (synthesize normalises them)")
-    if isinstance(sample_rate, bool) or not isinstance(sample_rate, int) or sample_rate < 1:
-        raise ConfigError(f"sample_rate must be a positive int, got {sample_rate!r}")
+    if isinstance(sample_rate, bool) or not isinstance(sample_rate, int) or not 1 <= sample_rate <= 192000:
+        raise ConfigError(f"sample_rate must be an int from 1 to 192000 Hz, got {sample_rate!r}")
     pcm = np.round(samples * 32767).astype("<i2")
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:
@@ -153,10 +168,8 @@ def wav_bytes(samples, sample_rate: int = SAMPLE_RATE) -> bytes:
 
 def write_wav(path, samples, sample_rate: int = SAMPLE_RATE) -> Path:
     """Write ``wav_bytes(samples)`` to ``path`` atomically (temporary file, then ``os.replace``)."""
-    path = Path(path)
+    path = check_path("path", path, "write_wav", writing=True)
     data = wav_bytes(samples, sample_rate)  # every check happens before anything touches the disk
-    if not path.parent.is_dir():
-        raise ConfigError(f"cannot write {path}: the folder {path.parent} does not exist")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:

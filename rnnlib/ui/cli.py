@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from ..data import datasets
-from ..errors import CorpusError, ModelFileError, RnnlibError
+from ..errors import CorpusError, ModelFileError, RnnlibError, SamplingError
 
 DEFAULT_MODEL = Path("runs") / "dinos.npz"
 
@@ -135,9 +135,11 @@ def cmd_sample(args):
 
 
 def cmd_generate(args):
-    from ..course.shakespeare import generate_output, pretrained_model
+    from ..course.shakespeare import MAX_LENGTH, generate_output, pretrained_model
     from ..training.model_files import load_model
 
+    if not 1 <= args.length <= MAX_LENGTH:  # before anything is loaded or printed
+        raise SamplingError(f"--length must be between 1 and {MAX_LENGTH:,} characters, got {args.length:,}")
     model = load_model(args.model) if args.model else pretrained_model()
 
     def show(piece):
@@ -201,7 +203,7 @@ def build_parser():
     g = sub.add_parser("generate", help="complete an opening line with a text model (default: the shipped Shakespeare LSTM)")
     g.add_argument("--model", type=Path, default=None, help="model file (default: data/models/shakespeare_lstm.npz)")
     g.add_argument("--prefix", default="", help="the opening line")
-    g.add_argument("--length", type=int, default=400, help="characters to add (default: %(default)s)")
+    g.add_argument("--length", type=int, default=400, help="characters to add, at most 20,000 (default: %(default)s)")
     g.add_argument("--temperature", type=float, default=0.6)
     g.add_argument("--top-k", type=int, default=None)
     g.add_argument("--seed", type=int, default=None, help="fix for repeatable text")

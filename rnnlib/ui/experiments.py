@@ -8,7 +8,7 @@ from ..core.checks import (
     check_choice, check_finite_result, check_ids, check_instance, check_int, check_real, check_sequence, check_text,
 )
 from ..data.chars import CharVocab
-from ..errors import ConfigError, CorpusError, TrainingDiverged, VocabularyError
+from ..errors import ConfigError, CorpusError, ShapeError, TrainingDiverged, VocabularyError
 from ..core.layers import CELLS, layer_forward
 from ..core.optim import SGD, clip_by_value, global_norm
 from ..data.chars import names_to_batch
@@ -163,18 +163,24 @@ def input_gradient_norms(model, x, y):
     no text is that long.
     """
     from ..nn.layers.embedding import Embedding  # ui may import nn; kept local, only this needs it
+    from ..nn.model import Sequential
 
+    check_instance("model", model, Sequential, "input_gradient_norms", what="a compiled rnnlib.nn Sequential")
     if not model.layers or not isinstance(model.layers[0], Embedding):
         raise ConfigError("input_gradient_norms: the model must start with an Embedding")
     model._require_compiled("input_gradient_norms")
+    if y is None:
+        raise ShapeError("input_gradient_norms: y (the targets) is None")
     x, y = model._check_data(x, y, "input_gradient_norms")
     out, caches, mask = model.forward_with_mask(x, training=False)
     _, dy = model.loss_fn(y, out, mask)
+    check_finite_result("the loss gradient", dy, "input_gradient_norms")  # targets near 1e300 overflow it
     for layer in model.layers:
         layer.zero_grads()
     dy = dy.astype(out.dtype, copy=False)
     for layer, cache in zip(reversed(model.layers[1:]), reversed(caches[1:])):
         dy = layer.backward(dy, cache)
+    check_finite_result("the gradient reaching the words", dy, "input_gradient_norms")
     norms = np.linalg.norm(np.asarray(dy, np.float64), axis=2)[:, ::-1]  # (m, T), column k = k steps back
     real = (np.asarray(x) != 0)[:, ::-1]
     counts = real.sum(axis=0)

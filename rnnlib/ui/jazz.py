@@ -17,6 +17,8 @@ from pathlib import Path
 import mido
 import numpy as np
 
+from ..core.checks import check_instance
+from ..errors import ConfigError
 from ..course.jazz import Solo, improvise_solo
 from .audio import SAMPLE_RATE, audio_player, render_notes, wav_bytes
 from .plots import plot_piano_roll
@@ -26,6 +28,9 @@ TICKS_PER_BEAT = 480
 
 def solo_samples(solo: Solo, sample_rate: int = SAMPLE_RATE, chords: bool = True) -> np.ndarray:
     """The solo (and, with ``chords``, its chords, softer) rendered to a float32 signal (n_samples,)."""
+    check_instance("solo", solo, Solo, "solo_samples", what="a Solo (what improvise_solo returns)")
+    if not isinstance(chords, (bool, np.bool_)):
+        raise ConfigError(f"solo_samples: chords must be True or False, got {chords!r}")
     melody, piano = solo.parts(TICKS_PER_BEAT)
     notes = melody.notes + (piano.notes if chords else [])
     return render_notes(notes, TICKS_PER_BEAT, mido.bpm2tempo(solo.tempo_bpm), sample_rate=sample_rate)
@@ -33,6 +38,7 @@ def solo_samples(solo: Solo, sample_rate: int = SAMPLE_RATE, chords: bool = True
 
 def solo_piano_roll(solo: Solo, title="Improvised solo over its chords", ax=None):
     """``plot_piano_roll`` of the solo's notes over its chords."""
+    check_instance("solo", solo, Solo, "solo_piano_roll", what="a Solo (what improvise_solo returns)")
     return plot_piano_roll(solo.notes, solo.chords, title=title, ax=ax)
 
 

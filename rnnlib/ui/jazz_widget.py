@@ -20,6 +20,7 @@ import re
 
 import ipywidgets as widgets
 
+from ..core.checks import check_int, check_real, check_seed, check_sequence
 from ..errors import ConfigError, RnnlibError
 from .jazz import improvise
 from .widgets import _WIDE, _styled, render_message
@@ -62,6 +63,17 @@ class JazzImproviser(widgets.VBox):
 
     def __init__(self, cell, head, indices_values, chords, *, temperature=1.0, seed=0, length=24,
                  chord_sets="1-3", sample_rate=WIDGET_SAMPLE_RATE):
+        where = "jazz_improviser"
+        if not isinstance(indices_values, dict):
+            raise ConfigError(f"{where}: indices_values must be the dict index -> token load_music_utils returns")
+        check_sequence("chords", chords, where, what="load_music_utils's list of chord lists")
+        check_real("temperature", temperature, where)
+        check_seed(seed, where)
+        check_int("length", length, where, minimum=0, maximum=200)
+        if not isinstance(chord_sets, str):
+            raise ConfigError(f"{where}: chord_sets must be a string such as '1-3, 7', got {type(chord_sets).__name__}")
+        if isinstance(sample_rate, bool) or not isinstance(sample_rate, int) or not 1000 <= sample_rate <= 192000:
+            raise ConfigError(f"{where}: sample_rate must be an int from 1000 to 192000 Hz, got {sample_rate!r}")
         super().__init__()
         self.cell, self.head, self.indices_values, self.chords = cell, head, indices_values, chords
         self.sample_rate = sample_rate

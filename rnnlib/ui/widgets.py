@@ -19,7 +19,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from ..core.checks import check_int, check_sequence
+from ..core.checks import check_int, check_sequence, is_real
 from ..errors import ConfigError, RnnlibError
 from ..training.sampling import check_char_model, mark_known, sample_names
 
@@ -241,6 +241,12 @@ class LiveTrainingView(widgets.VBox):
         self.updates = 0
 
     def on_eval(self, history):
+        """Show ``history`` (the trainer's History, at least one evaluation in it)."""
+        from .plots import _check_history
+
+        _check_history("history", history, "LiveTrainingView.on_eval")
+        if not history.step:
+            raise ConfigError("LiveTrainingView.on_eval: the history has no evaluation yet")
         self.updates += 1
         self.bar.value = min(history.step[-1], self.total_steps)
         self.status.value = (f"step {history.step[-1]} · train {history.train_loss[-1]:.3f} · "
@@ -270,6 +276,10 @@ def live_training_view(total_steps, title="Training"):
 
 def render_bars(guesses):
     """HTML for ``guesses``, a list of (label, probability) pairs best first: one labelled bar each."""
+    guesses = check_sequence("guesses", guesses, "render_bars", nonempty=False, what="a list of (label, probability) pairs")
+    for pair in guesses:
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and is_real(pair[1]) and 0 <= pair[1] <= 1):
+            raise ConfigError(f"render_bars: each guess must be a (label, probability in [0, 1]) pair, got {pair!r:.60}")
     rows = []
     for label, p in guesses:
         rows.append(
@@ -289,6 +299,15 @@ class LanguageGuesser(widgets.VBox):
     """
 
     def __init__(self, predict, classes, value="", top=5):
+        where = "language_guesser"
+        if not callable(predict):
+            raise ConfigError(f"{where}: predict must be a function name -> probabilities, got {type(predict).__name__}")
+        classes = check_sequence("classes", classes, where, what="a list of class names")
+        if not all(isinstance(c, str) for c in classes):
+            raise ConfigError(f"{where}: classes must be strings (the labels shown)")
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: value must be a string (the starting name), got {type(value).__name__}")
+        top = check_int("top", top, where, minimum=1)
         super().__init__()
         self.predict, self.classes = predict, list(classes)
         self.guesses, self.error = [], None
@@ -313,6 +332,9 @@ class LanguageGuesser(widgets.VBox):
             p = np.asarray(self.predict(name), dtype=np.float64).reshape(-1)
         except RnnlibError as exc:
             self._show_message(str(exc))
+            return
+        if len(p) != len(self.classes):
+            self._show_message(f"the model gives {len(p)} probabilities for {len(self.classes)} classes")
             return
         order = np.argsort(-p, kind="stable")[: self.top.value]
         self.guesses, self.error = [(self.classes[i], float(p[i])) for i in order], None

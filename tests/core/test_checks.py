@@ -36,3 +36,35 @@ def test_check_seed():
     for bad in (-1, 2.5, "0", float("nan"), True, 1j):
         with pytest.raises(ConfigError, match="seed"):
             check_seed(bad, "f")
+
+
+def test_check_path_refuses_non_paths_folders_and_over_long_names(tmp_path):
+    from rnnlib.core.checks import check_path
+
+    assert check_path("path", str(tmp_path / "a.wav"), "w", writing=True) == tmp_path / "a.wav"
+    for bad in (None, True, 3, "", b"x", "a\x00b"):
+        with pytest.raises(ConfigError, match="file path"):
+            check_path("path", bad, "w")
+    with pytest.raises(ConfigError, match="is a folder"):
+        check_path("path", tmp_path, "w", writing=True)
+    with pytest.raises(ConfigError, match="does not exist"):
+        check_path("path", tmp_path / "missing" / "a.wav", "w", writing=True)
+    with pytest.raises(ConfigError, match="255 bytes"):
+        check_path("path", "Z" * 300, "w")
+
+
+def test_check_vector_and_as_array_name_ragged_and_non_numeric_input():
+    from rnnlib.core.checks import as_array, check_vector
+    from rnnlib.errors import ShapeError
+
+    np.testing.assert_array_equal(check_vector("v", [[1, 2], [3, 4]], "f"), [1.0, 2.0, 3.0, 4.0])
+    for bad in ([[1, 2], [3]], ["a", "b"], [1j], None):
+        with pytest.raises(ConfigError, match="'v'|v "):
+            check_vector("v", bad, "f")
+    with pytest.raises(ConfigError, match="NaN"):
+        check_vector("v", [1.0, float("nan")], "f")
+    assert check_vector("v", [1.0, float("nan")], "f", finite=False).shape == (2,)
+    with pytest.raises(ShapeError, match="rectangular"):
+        as_array("x", [[1], [2, 3]], "f")
+    with pytest.raises(ShapeError, match="must be an array"):
+        as_array("x", None, "f")

@@ -395,3 +395,11 @@ def test_issue9_long_run_findings():
         course.optimize([None, 2**63, 16], [13, 16, 0], np.zeros((5, 1)), parameters, 0.01)
     grads = {"d" + k: np.zeros_like(v) for k, v in parameters.items()}
     update_parameters(parameters, grads, 10**30)  # a finite (if silly) rate is accepted, not a TypeError
+
+
+@pytest.mark.parametrize("kwargs,match", [({"num_iterations": 1_000_001}, "num_iterations"),
+                                          ({"dino_names": 1_001}, "dino_names")])
+def test_model_refuses_work_beyond_its_caps(kwargs, match):
+    data = "abc\nbca\n"
+    with pytest.raises(ConfigError, match=match):
+        course.model(data, IX_TO_CHAR, CHAR_TO_IX, **{"num_iterations": 1, "n_a": 3, **kwargs})

@@ -324,3 +324,18 @@ def test_issue9_inputs_must_be_numeric_arrays():
         m.gru_forward(r.standard_normal((3, 4, 2)), r.standard_normal((5, 4)).tolist(), p)
     with pytest.raises(ShapeError, match="must hold numbers"):
         m.gru_cell_forward(r.standard_normal((3, 4)).astype(object), r.standard_normal((5, 4)), p)
+
+
+def test_overflowing_inputs_are_refused_not_returned_as_nan():
+    # finite but huge: the state carries (1 - Γu) * a_prev unbounded, and Wy @ a overflows
+    from rnnlib.course.gru_step_by_step import gru_cell_forward, gru_forward
+    from rnnlib.errors import TrainingDiverged
+
+    rng = np.random.default_rng(0)
+    p = make_params(rng)
+    p["Wy"] = np.full_like(p["Wy"], 1e300)
+    a_prev = np.full((5, 4), 1e300)
+    with np.errstate(all="ignore"), pytest.raises(TrainingDiverged, match="overflowed"):
+        gru_cell_forward(rng.standard_normal((3, 4)), a_prev, p)
+    with np.errstate(all="ignore"), pytest.raises(TrainingDiverged, match="overflowed"):
+        gru_forward(rng.standard_normal((3, 4, 2)), a_prev, p)

@@ -145,3 +145,24 @@ def test_improvise_solo(trained, data_2021):
     assert again.notes == solo.notes
     with pytest.raises(ConfigError, match="chord set"):
         improvise_solo(cell, head, indices_values, chords, chord_sets=[19])
+
+
+def test_sampling_and_decoding_refuse_bad_arguments_up_front():
+    from rnnlib.course.jazz import MAX_TOKENS, course_layers, repetition_stats, sample_solo_tokens, solo_from_tokens
+    from rnnlib.errors import ConfigError, VocabularyError
+
+    _, cell, head = course_layers(5, 3)
+    with pytest.raises(ConfigError, match="LSTM_cell"):
+        sample_solo_tokens(None, head, 4)
+    with pytest.raises(ConfigError, match="no weights yet"):
+        sample_solo_tokens(cell, head, 4)
+    with pytest.raises(ConfigError, match=f"{MAX_TOKENS:,}"):
+        sample_solo_tokens(cell, head, MAX_TOKENS + 1)
+    with pytest.raises(ConfigError, match="max_period"):
+        repetition_stats([1, 2, 1], max_period=0)
+    with pytest.raises(VocabularyError, match="whole-number ids"):
+        repetition_stats(["a", "b"])
+    with pytest.raises(ConfigError, match="token_sets"):
+        solo_from_tokens(1.5, [[]])
+    with pytest.raises(ConfigError, match="n_values"):
+        course_layers(np.zeros(3), 4)

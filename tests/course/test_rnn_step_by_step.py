@@ -362,3 +362,13 @@ def test_issue9_backward_checks_the_cache_arrays():
         m.rnn_cell_backward(np.ones((5, 4)), (cache[0], cache[1][:-1], cache[2], cache[3]))
     with pytest.raises(ShapeError, match="Wax has shape"):
         m.rnn_cell_backward(np.ones((5, 4)), (cache[0], cache[1], cache[2], {**p, "Wax": np.ones((5, 2))}))
+
+
+def test_rnn_forward_with_a_one_dimensional_wya_names_it():
+    from rnnlib.course.rnn_step_by_step import rnn_forward
+
+    rng = np.random.default_rng(0)
+    p = make_params(rng)
+    p["Wya"] = np.float64(1.0)  # 0-D: its rows would size y_pred
+    with pytest.raises(ShapeError, match="Wya"):
+        rnn_forward(rng.standard_normal((3, 4, 2)), rng.standard_normal((5, 4)), p)

@@ -55,6 +55,7 @@ def test_empty_prefix_is_allowed(model):
     ({"prefix": 42}, SamplingError, "string"),
     ({"length": 0}, SamplingError, "length"),
     ({"length": 2.5}, SamplingError, "length"),
+    ({"length": 20_001}, SamplingError, "20,000"),
     ({"temperature": 0}, SamplingError, "temperature"),
     ({"top_k": 99}, SamplingError, "top_k"),
 ])

@@ -3,6 +3,7 @@
 Profiles (``HYPOTHESIS_PROFILE`` picks one; "ci" is the default, and what ``make test`` runs):
 
 * ``ci``: derandomized (the same examples every run), ``CI_EXAMPLES`` examples per test, no deadline.
+* ``triage``: the ci examples without shrinking (lists many failures fast, while fixing them).
 * ``long``: random, ``LONG_EXAMPLES`` examples per test.  One command::
 
       HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest tests/fuzz -q
@@ -13,7 +14,7 @@ import os
 
 import matplotlib
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 matplotlib.use("Agg")
 
@@ -26,6 +27,9 @@ _COMMON = dict(deadline=None, print_blob=True, suppress_health_check=[HealthChec
                                                                         HealthCheck.function_scoped_fixture])
 settings.register_profile("ci", derandomize=True, max_examples=CI_EXAMPLES, database=None, **_COMMON)
 settings.register_profile("long", derandomize=False, max_examples=LONG_EXAMPLES, **_COMMON)
+# for fixing: the ci examples without shrinking, so a run with many failures lists them all quickly
+settings.register_profile("triage", derandomize=True, max_examples=CI_EXAMPLES, database=None,
+                          phases=[Phase.explicit, Phase.generate], **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

@@ -10,41 +10,56 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cases import CASES
+from cases import CASES as FIRST_CASES
+from cases_more import MORE_CASES
 from fuzzing import bad_arguments, call
 from rnnlib.data import datasets
+from rnnlib.errors import DatasetUnavailable
+
+CASES = {**FIRST_CASES, **MORE_CASES}
+
+
+def make_case(name):
+    """The case's (fn, args, kwargs, frozen); skipped when it needs a corpus that is neither mirrored
+    nor cached (the jazz and surname cases read the Metheny file and the surname lists)."""
+    try:
+        return CASES[name]()
+    except DatasetUnavailable as exc:
+        pytest.skip(f"{name} needs a corpus that is neither mirrored nor cached: {str(exc)[:120]}")
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_valid_arguments_work(name):
     if name.startswith("datasets.") and not datasets.on_disk("dinos"):
         pytest.skip("the dinosaur names are neither mirrored nor cached (the valid call would download them)")
-    fn, args, kwargs, _ = CASES[name]()
+    fn, args, kwargs, _ = make_case(name)
     _, error = call(fn, *args, **kwargs)
+    if isinstance(error, DatasetUnavailable):
+        pytest.skip(f"{name} needs a corpus that is neither mirrored nor cached")
     assert error is None, f"{name} refused its valid base arguments: {error}"
 
 
-# Cases whose bad-argument fuzz still finds foreign exceptions (the first ci run's findings not yet
-# fixed).  They are skipped so the suite guards everything else; FUZZ_ALL=1 runs them too.
+# Cases whose bad-argument fuzz still finds foreign exceptions (findings not yet fixed), with what it
+# finds.  They are skipped so the suite guards everything else; FUZZ_ALL=1 runs them too.  All three are
+# the models' inner passes, which fit/predict/evaluate call on arguments they have already checked.
 KNOWN_GAPS = {
-    "plot_cell_comparison",
-    "plot_clipping",
-    "plot_distributions",
-    "plot_gradient_norms",
-    "plot_history",
-    "plot_lstm_gates",
+    "Sequential.backward": "dy is checked against the output, but caches not made by this model's forward "
+                           "(None, another model's) reach a layer's arithmetic (numpy's errors)",
+    "UnrolledCellModel.backward": "caches from another model reach a layer's reshape (numpy's ValueError)",
+    "UnrolledCellModel.forward": "initial states near 1e300 overflow the LSTM's cell state: NaN in the caches "
+                                 "it returns (the outputs are checked)",
 }
 
 
 def _bad_cases():
     run_all = os.environ.get("FUZZ_ALL") == "1"
-    return [pytest.param(n, marks=pytest.mark.skip(reason="known gap: still raises foreign exceptions"))
+    return [pytest.param(n, marks=pytest.mark.skip(reason=f"known gap: {KNOWN_GAPS[n]}"))
             if n in KNOWN_GAPS and not run_all else n for n in sorted(CASES)]
 
 
 @pytest.mark.parametrize("name", _bad_cases())
 @given(data=st.data())
 def test_bad_arguments_raise_rnnlib_errors(name, data):
-    fn, args, kwargs, frozen = CASES[name]()
+    fn, args, kwargs, frozen = make_case(name)
     args, kwargs = data.draw(bad_arguments(args, kwargs, frozen), label="arguments")
     call(fn, *args, **kwargs)

@@ -183,3 +183,35 @@ def test_train_on_batch_shapes_labels_as_fit_does():
     model.compile(optimizer="sgd", loss="binary_crossentropy")
     with pytest.raises(ShapeError):
         model.train_on_batch(x, y[:5])
+
+
+def test_bad_arguments_are_named_not_left_to_numpy(tmp_path):
+    """Issue 9's fuzz findings on the model API: each ends in an rnnlib error that names the argument."""
+    from rnnlib.errors import ConfigError, ModelFileError, ShapeError
+    from rnnlib.nn import LSTM, Dense, Embedding, Input, Sequential
+
+    model = Sequential([Input((4,)), Embedding(10, 3), LSTM(2), Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    x, y = np.ones((2, 4), int), np.array([0.0, 1.0])
+    with pytest.raises(ShapeError, match="labels are None"):
+        model.train_on_batch(x, None)
+    with pytest.raises(ShapeError, match="rectangular"):
+        model.predict([[1, 2, 3, 4], [1, 2]])
+    with pytest.raises(ConfigError, match="seed"):
+        model.fit(x, y, epochs=1, verbose=0, seed=-1)
+    with pytest.raises(ConfigError, match="print_fn"):
+        model.summary(print_fn=3)
+    with pytest.raises(ConfigError, match="is a folder"):
+        model.save_weights(tmp_path)
+    with pytest.raises(ModelFileError, match="file path"):
+        model.load_weights(None)
+    with pytest.raises(ShapeError, match="weight arrays"):
+        model.set_weights(None)
+    with pytest.raises(ConfigError, match="True or False"):
+        LSTM(2, return_sequences="yes")
+    with pytest.raises(ConfigError, match="up to 1,000,000"):
+        Dense(2**63)
+    with pytest.raises(ConfigError, match="dtype"):
+        Dense(2, dtype="")
+    with pytest.raises(ConfigError, match="input shape"):
+        Input("ab")

@@ -348,3 +348,9 @@ def test_a_byte_order_mark_is_not_a_character(tmp_path):
     from rnnlib import load_model
 
     assert "\ufeff" not in load_model(out).vocab.chars
+
+
+def test_generate_refuses_a_length_beyond_the_cap_before_printing(capsys):
+    assert main(["generate", "--length", "100000"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "20,000" in err

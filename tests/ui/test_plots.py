@@ -270,3 +270,111 @@ def test_plot_gradient_norms_takes_axis_labels_and_skips_nan():
     ax = fig.axes[0]
     assert ax.get_xlabel() == "words back" and ax.get_ylabel() == "norm"
     assert ax.get_ylim()[0] == pytest.approx(1e-3)
+
+
+# ----------------------------------------------------------------------------------------------
+# bad input: each figure checks its arguments before drawing (issue 9's fuzz gaps)
+
+def _history():
+    h = History()
+    h.step, h.train_loss, h.val_loss, h.seconds = [1, 2], [3.0, 2.5], [3.1, 2.7], [0.1, 0.2]
+    h.best_step, h.best_val_loss = 2, 2.7
+    return h
+
+
+def _bad_history():
+    h = _history()
+    h.val_loss = [3.1]  # one entry short
+    return h
+
+
+@pytest.mark.parametrize("call,error,match", [
+    (lambda: plot_history(None), "ConfigError", "History"),
+    (lambda: plot_history(_bad_history()), "ShapeError", "val_loss has 1 entries"),
+    (lambda: plot_history(_history(), title=3), "ConfigError", "title"),
+    (lambda: plot_history(_history(), title="$^$"), "ConfigError", "mathtext"),
+    (lambda: plot_history(_history(), ax="left"), "ConfigError", "Axes"),
+    (lambda: plot_clipping({}), "ConfigError", "empty"),
+    (lambda: plot_clipping({"a": {"loss": np.ones(3)}}), "ConfigError", "grad_norm"),
+    (lambda: plot_clipping(fake_runs(), window=0), "ConfigError", "window"),
+    (lambda: plot_clipping({"a": {"loss": [[1], [2, 3]], "grad_norm": np.ones(2)}}), "ShapeError", "rectangular"),
+    (lambda: plot_distributions({"T": np.ones(3) / 3}, ["a", "b"]), "ShapeError", "3 probabilities for 2"),
+    (lambda: plot_distributions({"T": np.ones(2) / 2}, "ab"), "ConfigError", "chars"),
+    (lambda: plot_distributions({"T": np.array([np.nan, 1.0])}, ["a", "b"]), "ShapeError", "NaN"),
+])
+def test_figures_refuse_bad_arguments_with_rnnlib_errors(call, error, match):
+    import rnnlib.errors
+
+    with pytest.raises(getattr(rnnlib.errors, error), match=match):
+        call()
+
+
+def test_gradient_norms_lstm_gates_and_cell_comparison_refuse_bad_arguments():
+    from rnnlib.core.lm import init_parameters
+    from rnnlib.errors import ConfigError, ShapeError
+    from rnnlib.ui.experiments import lstm_gate_activations
+    from rnnlib.ui.plots import plot_cell_comparison, plot_gradient_norms, plot_lstm_gates
+
+    with pytest.raises(ConfigError, match="curves"):
+        plot_gradient_norms([1.0, 2.0])
+    with pytest.raises(ConfigError, match="bottom"):
+        plot_gradient_norms({"rnn": [1.0, 0.1]}, bottom=0)
+    acts = lstm_gate_activations(init_parameters(5, 4, cell="lstm"), [1, 2, 3])
+    with pytest.raises(ShapeError, match="3 time steps but text has 2"):
+        plot_lstm_gates(acts, "ab", [0])
+    with pytest.raises(ConfigError, match="not in the vocabulary|ids run"):
+        plot_lstm_gates(acts, "abc", [7])  # there are 4 hidden units
+    with pytest.raises(ConfigError, match="acts"):
+        plot_lstm_gates({"forget": acts["forget"]}, "abc", [0])
+    with pytest.raises(ConfigError, match="parameters"):
+        plot_cell_comparison([{"cell": "rnn", "history": _history()}])
+    with pytest.raises(ConfigError, match="History"):
+        plot_cell_comparison([{"cell": "rnn", "history": {}, "parameters": 3}])
+    assert isinstance(plot_lstm_gates(acts, "abc", [0, 3]), Figure)
+
+
+def test_word_map_of_one_word_puts_it_at_the_origin():
+    from rnnlib.data.word_vectors import WordVectors
+    from rnnlib.errors import VocabularyError
+    from rnnlib.ui.plots import plot_word_map
+
+    wv = WordVectors(["a", "b"], [[1.0, 2.0], [3.0, 4.0]])
+    fig = plot_word_map(wv, ["a"])
+    assert [t.get_text() for t in fig.axes[0].texts] == ["a"]
+    assert tuple(fig.axes[0].texts[0].xy) == (0.0, 0.0)
+    with pytest.raises(VocabularyError, match="'zebra'"):
+        plot_word_map(wv, ["a", "zebra"])
+
+
+def test_piano_roll_refuses_a_span_too_long_to_draw_and_bad_notes():
+    from rnnlib.errors import ConfigError
+    from rnnlib.ui.plots import MAX_MEASURES, plot_piano_roll
+
+    with pytest.raises(ConfigError, match="measures"):
+        plot_piano_roll([(0, 1, 60), (4 * MAX_MEASURES + 8, 1, 62)])  # the old code drew every line
+    with pytest.raises(ConfigError, match="measures"):
+        plot_piano_roll([(0, 1, 60)], beats_per_measure=1e-300)
+    with pytest.raises(ConfigError, match="pitch"):
+        plot_piano_roll([(0, 1, 128)])
+    with pytest.raises(ConfigError, match="duration"):
+        plot_piano_roll([(0, -1, 60)])
+    with pytest.raises(ConfigError, match="triple"):
+        plot_piano_roll([(0, 1)])
+
+
+def test_confusion_matrix_and_learning_curves_refuse_bad_arguments():
+    from rnnlib.errors import ConfigError, ShapeError
+    from rnnlib.ui.plots import plot_confusion_matrix, plot_learning_curves
+
+    with pytest.raises(ShapeError, match="square"):
+        plot_confusion_matrix(np.ones((2, 3), int), ["a", "b"])
+    with pytest.raises(ConfigError, match="2 strings"):
+        plot_confusion_matrix(np.ones((2, 2), int), ["a"])
+    with pytest.raises(ShapeError, match="integers"):
+        plot_confusion_matrix(np.ones((2, 2)) / 2, ["a", "b"])
+    with pytest.raises(ConfigError, match="between 0"):
+        plot_confusion_matrix(-np.ones((2, 2), int), ["a", "b"])
+    with pytest.raises(ConfigError, match="histories"):
+        plot_learning_curves([])
+    with pytest.raises(ShapeError, match="val_accuracy"):
+        plot_learning_curves({"m": {"accuracy": [0.5, 0.6], "val_accuracy": [0.5]}})

@@ -17,6 +17,7 @@ weights move between Keras and rnnlib unchanged.
 """
 import numpy as np
 
+from ...core.checks import as_array, check_sequence
 from ...errors import ConfigError, ShapeError
 
 #: Keras arguments that rnnlib.nn accepts only at Keras's default (regularizers, constraints, LoRA and
@@ -27,6 +28,25 @@ ONLY_AT_DEFAULT = {
     "recurrent_constraint": None, "bias_constraint": None, "embeddings_constraint": None,
     "lora_rank": None, "lora_alpha": None, "quantization_config": None,
 }
+
+
+#: The most units, embedding rows or repeats one layer may have: far above any course model, and
+#: small enough that a typo (10**12) is refused before numpy is asked for the memory.
+MAX_SIZE = 10**6
+
+
+def check_flag(kind, name, value):
+    """``value`` as a bool, or ConfigError unless it is True or False (a string "False" is truthy)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ConfigError(f"{kind}: {name} must be True or False, got {value!r:.60}")
+    return bool(value)
+
+
+def check_size(kind, name, value):
+    """``value`` as an int in 1..MAX_SIZE, or ConfigError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= MAX_SIZE:
+        raise ConfigError(f"{kind}: {name} must be a positive integer up to {MAX_SIZE:,}, got {value!r:.60}")
+    return int(value)
 
 
 def take_defaults(kind, kwargs, only_default):
@@ -46,9 +66,20 @@ class Layer:
         if name is not None and not (isinstance(name, str) and name):
             raise ConfigError(f"{type(self).__name__}: name must be a non-empty string, got {name!r}")
         self.name = name
-        self.trainable = bool(trainable)
-        self.dtype = None if dtype is None else np.dtype(dtype)
-        self.input_shape = None if input_shape is None else tuple(input_shape)
+        kind = type(self).__name__
+        self.trainable = check_flag(kind, "trainable", trainable)
+        self.dtype = None
+        if dtype is not None:
+            try:
+                self.dtype = np.dtype(dtype)
+            except (TypeError, ValueError):
+                self.dtype = None
+            if self.dtype is None or self.dtype.kind != "f":
+                raise ConfigError(f"{kind}: dtype must be a float type such as 'float32', got {dtype!r:.60}")
+        if input_shape is not None:
+            input_shape = check_sequence("input_shape", input_shape, kind, nonempty=True, what="a tuple of sizes")
+            input_shape = tuple(check_size(kind, "each input size", d) for d in input_shape)
+        self.input_shape = input_shape
         self.weights, self.grads = {}, {}
         self.built = False
         self.output_shape = None
@@ -106,7 +137,12 @@ class Layer:
 
     def set_weights(self, arrays):
         self._require_built("set_weights")
-        arrays = list(arrays)
+        arrays = check_sequence("arrays", arrays, f"{self.name}.set_weights", error=ShapeError, nonempty=False,
+                                what="a list of weight arrays (what get_weights returns)")
+        arrays = [as_array("each weight", a, f"{self.name}.set_weights") for a in arrays]
+        for a in arrays:
+            if a.dtype.kind not in "biuf":
+                raise ShapeError(f"{self.name}.set_weights: weights must be numbers, got dtype {a.dtype}")
         names = self.weight_names()
         if len(arrays) != len(names):
             raise ShapeError(f"{self.name}.set_weights: expected {len(names)} arrays ({', '.join(names)}), got {len(arrays)}")

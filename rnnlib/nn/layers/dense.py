@@ -7,7 +7,7 @@ import numpy as np
 
 from ...errors import ConfigError, ShapeError
 from .. import activations, initializers
-from .base import Layer
+from .base import Layer, check_flag, check_size
 
 
 class Dense(Layer):
@@ -17,9 +17,7 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
-            raise ConfigError(f"Dense: units must be a positive integer, got {units!r}")
-        self.units, self.use_bias = int(units), bool(use_bias)
+        self.units, self.use_bias = check_size("Dense", "units", units), check_flag("Dense", "use_bias", use_bias)
         self.activation = "linear" if activation is None else activation
         self._forward_act, self._backward_act = activations.get(activation, "Dense")
         self.kernel_initializer = initializers.get(kernel_initializer, "Dense")

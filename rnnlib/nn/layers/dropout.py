@@ -2,8 +2,9 @@
 by 1/(1 - rate) ("inverted" dropout, as Keras does), so nothing changes at inference."""
 import numpy as np
 
+from ...core.checks import check_seed
 from ...errors import ConfigError
-from .base import Layer
+from .base import Layer, check_flag, check_size
 
 
 class Dropout(Layer):
@@ -16,7 +17,7 @@ class Dropout(Layer):
         if noise_shape is not None:
             raise ConfigError("Dropout: noise_shape is not supported by rnnlib.nn")
         self.rate = float(rate)
-        self.rng = np.random.default_rng(seed)
+        self.rng = check_seed(seed, "Dropout")
 
     def forward(self, x, mask=None, training=False):
         """x: any shape (batch first).  Returns (y of x's shape, cache: the kept-and-scaled mask or None)."""

@@ -10,9 +10,10 @@ counts as non-trainable in ``summary``.
 """
 import numpy as np
 
+from ...core.checks import as_array, check_elements
 from ...errors import ConfigError, ShapeError, VocabularyError
 from .. import initializers
-from .base import Layer
+from .base import Layer, check_flag, check_size
 
 
 class Embedding(Layer):
@@ -27,16 +28,21 @@ class Embedding(Layer):
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", mask_zero=False,
                  weights=None, input_length=None, **kwargs):
         super().__init__(**kwargs)
-        for label, v in (("input_dim", input_dim), ("output_dim", output_dim)):
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-                raise ConfigError(f"Embedding: {label} must be a positive integer, got {v!r}")
-        self.input_dim, self.output_dim = int(input_dim), int(output_dim)
+        self.input_dim, self.output_dim = check_size("Embedding", "input_dim", input_dim), check_size(
+            "Embedding", "output_dim", output_dim)
+        check_elements(self.input_dim * self.output_dim, f"a ({self.input_dim}, {self.output_dim}) embedding", "Embedding")
         self.initializer = initializers.get(embeddings_initializer, "Embedding")
-        self.mask_zero = bool(mask_zero)
+        self.mask_zero = check_flag("Embedding", "mask_zero", mask_zero)
+        if input_length is not None:
+            input_length = check_size("Embedding", "input_length", input_length)
         self.input_length = input_length
         self.initial_weights = None
         if weights is not None:
-            w = np.asarray(weights[0] if isinstance(weights, (list, tuple)) else weights)
+            if isinstance(weights, (list, tuple)) and not weights:
+                raise ShapeError("Embedding: weights is an empty list; give [matrix] or the matrix")
+            w = as_array("weights", weights[0] if isinstance(weights, (list, tuple)) else weights, "Embedding")
+            if w.dtype.kind not in "biuf":
+                raise ShapeError(f"Embedding: weights must hold numbers, got dtype {w.dtype}")
             if w.shape != (self.input_dim, self.output_dim):
                 raise ShapeError(f"Embedding: weights has shape {w.shape}, expected ({self.input_dim}, {self.output_dim})")
             self.initial_weights = w

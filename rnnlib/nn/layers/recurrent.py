@@ -27,10 +27,11 @@ separate mask per gate (its "implementation 1"); here all gates share one mask.
 """
 import numpy as np
 
+from ...core.checks import check_seed
 from ...core.layers import CELLS, layer_backward, layer_forward
 from ...errors import ConfigError, ShapeError
 from .. import initializers
-from .base import Layer, take_defaults
+from .base import Layer, check_flag, check_size, take_defaults
 
 # Keras arguments accepted only at their default (the core's loops have no stateful carry-over
 # between batches, no unrolling, and always a bias); regularizers etc. are handled by Layer.
@@ -61,14 +62,18 @@ class RecurrentLayer(Layer):
                             go_backwards=go_backwards, seed=seed, trainable=kwargs.get("trainable", True),
                             dtype=kwargs.get("dtype"))
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
-            raise ConfigError(f"{kind}: units must be a positive integer, got {units!r}")
+        check_size(kind, "units", units)
+        for label, flag in (("return_sequences", return_sequences), ("return_state", return_state),
+                            ("go_backwards", go_backwards)):
+            check_flag(kind, label, flag)
+        if seed is not None:
+            check_seed(seed, kind)
         if activation != "tanh":
             raise ConfigError(f"{kind}: activation must be 'tanh' (the core cells' activation), got {activation!r}")
         if recurrent_activation != "sigmoid":
             raise ConfigError(f"{kind}: recurrent_activation must be 'sigmoid', got {recurrent_activation!r}")
         for label, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
-            if not (isinstance(rate, (int, float)) and 0.0 <= rate < 1.0):
+            if not (isinstance(rate, (int, float)) and not isinstance(rate, bool) and 0.0 <= rate < 1.0):
                 raise ConfigError(f"{kind}: {label} must be in [0, 1), got {rate!r}")
         self.units = int(units)
         self.kernel_initializer = initializers.get(kernel_initializer, kind)
@@ -297,7 +302,7 @@ class LSTM(RecurrentLayer):
 
     def __init__(self, units, unit_forget_bias=True, **kwargs):
         super().__init__(units, **kwargs)
-        self.unit_forget_bias = bool(unit_forget_bias)
+        self.unit_forget_bias = check_flag("LSTM", "unit_forget_bias", unit_forget_bias)
         self._config["unit_forget_bias"] = unit_forget_bias
 
     def _initial_keras_bias(self, rng):
@@ -320,7 +325,7 @@ class GRU(RecurrentLayer):
 
     def __init__(self, units, reset_after=True, **kwargs):
         super().__init__(units, **kwargs)
-        self.reset_after = bool(reset_after)
+        self.reset_after = check_flag("GRU", "reset_after", reset_after)
         self._config["reset_after"] = reset_after
 
     @property

@@ -1,8 +1,9 @@
 """Reshape and RepeatVector: shape changes with no weights (the jazz model's ``Reshape((1, n_values))``)."""
 import numpy as np
 
+from ...core.checks import is_int, check_sequence
 from ...errors import ConfigError, ShapeError
-from .base import Layer
+from .base import Layer, check_flag, check_size
 
 
 class Reshape(Layer):
@@ -10,7 +11,8 @@ class Reshape(Layer):
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
-        target = tuple(int(d) for d in target_shape)
+        target_shape = check_sequence("target_shape", target_shape, "Reshape", what="a tuple of sizes")
+        target = tuple(-1 if is_int(d) and d == -1 else check_size("Reshape", "each target size", d) for d in target_shape)
         if sum(d == -1 for d in target) > 1 or any(d == 0 or d < -1 for d in target):
             raise ConfigError(f"Reshape: target_shape {target_shape!r} must hold positive sizes and at most one -1")
         self.target_shape = target
@@ -46,9 +48,7 @@ class RepeatVector(Layer):
 
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ConfigError(f"RepeatVector: n must be a positive integer, got {n!r}")
-        self.n = int(n)
+        self.n = check_size("RepeatVector", "n", n)
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) != 1:

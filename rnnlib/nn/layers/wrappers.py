@@ -29,7 +29,7 @@ class Bidirectional(Layer):
             raise ConfigError("Bidirectional: weights= is not supported; call set_weights after building")
         if not isinstance(layer, RecurrentLayer):
             raise ConfigError(f"Bidirectional: wraps a SimpleRNN, GRU or LSTM, got {type(layer).__name__}")
-        if merge_mode not in MERGE_MODES:
+        if not isinstance(merge_mode, str) or merge_mode not in MERGE_MODES:
             raise ConfigError(f"Bidirectional: merge_mode must be one of {MERGE_MODES}, got {merge_mode!r}")
         if layer.return_state:
             raise ConfigError("Bidirectional: return_state is not supported by rnnlib.nn")
