@@ -28,6 +28,27 @@ from .summary import summary_lines
 from .weights_file import load_weights, save_weights
 
 
+class ForwardCaches(list):
+    """What a model's ``forward`` hands its ``backward``: the per-layer (or per-step) caches, tagged
+    with the model that made them and the batch size, so ``backward`` can refuse caches from another
+    model or another batch (they would otherwise reach a layer's arithmetic as numpy errors)."""
+
+    def __init__(self, caches=(), owner=None, batch=None):  # defaults: a copy made elsewhere is refused
+        super().__init__(caches)
+        self.owner = owner
+        self.batch = batch
+
+
+def check_forward_caches(caches, owner, count, batch_of_d, where):
+    """ShapeError unless ``caches`` is ``owner``'s own ``ForwardCaches`` of ``count`` entries for the
+    batch size ``batch_of_d`` (the leading size of the gradient handed to ``backward``)."""
+    if not (isinstance(caches, ForwardCaches) and caches.owner is owner and len(caches) == count):
+        raise ShapeError(f"{where}: caches must be what this model's forward returned (its second value), "
+                         "not a list built elsewhere or another model's")
+    if batch_of_d != caches.batch:
+        raise ShapeError(f"{where}: the gradient is for a batch of {batch_of_d}, the caches for {caches.batch}")
+
+
 class Input:
     """Keras's ``Input(shape=(T,), dtype=...)``: the input's shape without the batch axis."""
 
@@ -214,19 +235,17 @@ class Sequential:
             x, cache = layer.forward(x, mask=mask, training=training)
             mask = layer.compute_mask(mask)
             caches.append(cache)
-        return x, caches, mask
+        return x, ForwardCaches(caches, self, len(x)), mask
 
     def backward(self, dy, caches):
         """dy: dLoss/d(output).  Fills every layer's ``grads`` (zeroed first); returns dLoss/d(input)."""
         self._require_built("backward")
-        if not isinstance(caches, list) or len(caches) != len(self.layers):
-            raise ShapeError(f"Sequential.backward: caches must be the list of {len(self.layers)} layer caches "
-                             "that forward returned")
         dy = as_array("dy", dy, "Sequential.backward")
         want = tuple(self.layers[-1].output_shape)
         if dy.dtype.kind != "f" or dy.ndim != 1 + len(want) or tuple(dy.shape[1:]) != want or dy.shape[0] == 0:
             raise ShapeError(f"Sequential.backward: dy must be a float array (m, {', '.join(map(str, want))}) like the "
                              f"output, got dtype {dy.dtype} and shape {dy.shape}")
+        check_forward_caches(caches, self, len(self.layers), dy.shape[0], "Sequential.backward")
         for layer in self.layers:
             layer.zero_grads()
         for layer, cache in zip(reversed(self.layers), reversed(caches)):

@@ -37,13 +37,28 @@ from ..errors import ConfigError, ShapeError
 from . import losses as losses_module
 from .layers.base import MAX_SIZE, Layer
 from .layers.recurrent import RecurrentLayer
-from .model import History, _positive_int, _snake, resolve_compile
+from .model import ForwardCaches, History, _positive_int, _snake, check_forward_caches, resolve_compile
 from .summary import summary_lines
 
 
 #: The most time steps one unrolled model runs (the jazz course unrolls 30 for training, 50 or 100
 #: for inference); each step is a Python-level cell call.
 MAX_STEPS = 100_000
+
+#: The largest magnitude an initial state may hold.  A hidden state stays within +-1 and a cell
+#: state grows by at most 1 per step, so anything near this is a mistake; far beyond it (1e300)
+#: the cell's arithmetic overflows into NaN.
+MAX_STATE = 1e6
+
+
+def _check_state_values(state, where):
+    """ShapeError unless every entry of ``state`` is finite and within +-MAX_STATE."""
+    with np.errstate(invalid="ignore"):
+        ok = bool(np.all(np.abs(state) <= MAX_STATE))
+    if not ok:
+        raise ShapeError(f"{where}: an initial state must hold finite values within +-{MAX_STATE:g} "
+                         "(hidden states stay within +-1)")
+
 
 class UnrolledCellModel:
     """One recurrent layer (built with ``return_state=True``) and a head layer, unrolled over ``steps``.
@@ -166,6 +181,7 @@ class UnrolledCellModel:
             s = s.astype(self.dtype)
             if s.shape != (m, self.cell.units):
                 raise ShapeError(f"{where}: an initial state has shape {s.shape}, expected ({m}, {self.cell.units})")
+            _check_state_values(s, where)
             states.append(s)
         return np.asarray(x, dtype=self.dtype), states
 
@@ -179,6 +195,7 @@ class UnrolledCellModel:
         for s in states:
             if not (isinstance(s, np.ndarray) and s.dtype.kind in "biuf" and s.shape == (x_t.shape[0], self.cell.units)):
                 raise ShapeError(f"{self.name}.step: each state must be a numeric ({x_t.shape[0]}, {self.cell.units}) array")
+            _check_state_values(s, f"{self.name}.step")
         if self.reshaper is not None:
             x_in, reshape_cache = self.reshaper.forward(x_t)
         else:
@@ -205,7 +222,7 @@ class UnrolledCellModel:
                 x_t[np.arange(len(y)), np.argmax(y, axis=-1)] = 1
         for y in outputs:  # huge finite inputs can overflow the cell: say so rather than return NaN
             check_finite_result("the outputs", y, f"{self.name}.forward")
-        return outputs, caches
+        return outputs, ForwardCaches(caches, self, len(x))
 
     def backward(self, d_outputs, caches):
         """d_outputs: ``steps`` arrays (m, n_out), dLoss/d(each output).  Fills every layer's grads
@@ -219,6 +236,9 @@ class UnrolledCellModel:
         for d in d_outputs:
             if not (isinstance(d, np.ndarray) and d.dtype.kind == "f" and d.ndim == 2 and d.shape[1] == self.n_out):
                 raise ShapeError(f"{self.name}.backward: each d_output must be a float (m, {self.n_out}) array")
+            if len(d) != len(d_outputs[0]):
+                raise ShapeError(f"{self.name}.backward: every d_output must have the same batch size")
+        check_forward_caches(caches, self, self.steps, len(d_outputs[0]), f"{self.name}.backward")
         for layer in self.layers:
             layer.zero_grads()
         d_states = [None] * self.n_states

@@ -42,13 +42,7 @@ def test_valid_arguments_work(name):
 # Cases whose bad-argument fuzz still finds foreign exceptions (findings not yet fixed), with what it
 # finds.  They are skipped so the suite guards everything else; FUZZ_ALL=1 runs them too.  All three are
 # the models' inner passes, which fit/predict/evaluate call on arguments they have already checked.
-KNOWN_GAPS = {
-    "Sequential.backward": "dy is checked against the output, but caches not made by this model's forward "
-                           "(None, another model's) reach a layer's arithmetic (numpy's errors)",
-    "UnrolledCellModel.backward": "caches from another model reach a layer's reshape (numpy's ValueError)",
-    "UnrolledCellModel.forward": "initial states near 1e300 overflow the LSTM's cell state: NaN in the caches "
-                                 "it returns (the outputs are checked)",
-}
+KNOWN_GAPS = {}
 
 
 def _bad_cases():

@@ -215,3 +215,22 @@ def test_bad_arguments_are_named_not_left_to_numpy(tmp_path):
         Dense(2, dtype="")
     with pytest.raises(ConfigError, match="input shape"):
         Input("ab")
+
+
+def test_backward_refuses_caches_from_another_model_or_batch():
+    def model():
+        m = Sequential([Input((4,)), Dense(3), Dense(2)])
+        m.compile(loss="mse", optimizer="sgd")
+        return m
+
+    first, second = model(), model()
+    x = np.ones((5, 4))
+    out, caches = first.forward(x)
+    with pytest.raises(ShapeError, match="what this model's forward returned"):
+        second.backward(np.ones_like(out), caches)
+    with pytest.raises(ShapeError, match="what this model's forward returned"):
+        first.backward(np.ones_like(out), list(caches))
+    with pytest.raises(ShapeError, match="batch of 2, the caches for 5"):
+        first.backward(np.ones((2, 2)), caches)
+    first.backward(np.ones_like(out), caches)  # its own caches are accepted
+    assert np.all(first.layers[-1].grads["dbias"] == 5.0)  # d(sum of outputs)/d(bias): one per example

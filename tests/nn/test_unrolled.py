@@ -99,3 +99,20 @@ def test_bad_input():
         UnrolledCellModel(LSTM(3), Dense(5), 4, n_x=5)  # no return_state
     with pytest.raises(ShapeError):
         UnrolledCellModel(LSTM(3, return_state=True), Dense(4), 4, n_x=5, feedback=True)
+
+
+def test_backward_refuses_caches_it_did_not_make_and_forward_refuses_huge_states():
+    model, other = tiny(), tiny(seed=1)
+    inputs, Y = data(model)
+    outputs, caches = model.forward(inputs)
+    d_outputs = [losses.categorical_crossentropy(y, p)[1] for y, p in zip(Y, outputs)]
+    with pytest.raises(ShapeError, match="what this model's forward returned"):
+        other.backward(d_outputs, caches)  # another model's caches
+    with pytest.raises(ShapeError, match="what this model's forward returned"):
+        model.backward(d_outputs, list(caches))  # a list built elsewhere
+    with pytest.raises(ShapeError, match="batch of 2, the caches for 3"):
+        model.backward([d[:2] for d in d_outputs], caches)
+    model.backward(d_outputs, caches)  # its own caches still work
+    huge = [inputs[0]] + [np.full_like(s, 1e300) for s in inputs[1:]]
+    with pytest.raises(ShapeError, match="finite values within"):
+        model.forward(huge)
