@@ -383,17 +383,39 @@ def torch_train_seconds(torch, data, settings, dtype, steps):
     return time.perf_counter() - start
 
 
+def _rnnlib_side(settings, dtype):
+    """In a child process: the fast trainer, warmed up; returns steps -> seconds."""
+    data = load_data()
+    rnnlib_train_seconds(data, settings, dtype, settings.speed_warmup)
+    return lambda steps: rnnlib_train_seconds(data, settings, dtype, steps)
+
+
+def _torch_side(settings, dtype, threads):
+    """In a child process: PyTorch, warmed up; returns steps -> seconds."""
+    torch = import_torch(True, threads)
+    data = load_data()
+    torch_train_seconds(torch, data, settings, dtype, settings.speed_warmup)
+    return lambda steps: torch_train_seconds(torch, data, settings, dtype, steps)
+
+
 def pure_speed(torch, data, settings, dtype):
     """Training steps per second without evaluation: (rnnlib, torch or None), medians of the repeats.
 
-    The two are measured alternately (``timing.alternate``) so that background load hits both alike.
+    Each side runs in its own child process (``timing.ChildWorker``): in one process, OpenBLAS's
+    idle threads and the malloc settings rnnlib's trainers set (``rnnlib.core.memory``) would change
+    the other library's speed too.  The two are measured alternately (``timing.alternate``) so that
+    background load hits both alike.
     """
-    jobs = {"rnnlib": lambda: rnnlib_train_seconds(data, settings, dtype, settings.speed_steps)}
-    warmup = {"rnnlib": lambda: rnnlib_train_seconds(data, settings, dtype, settings.speed_warmup)}
+    setups = {"rnnlib": (_rnnlib_side, settings, dtype)}
     if torch is not None:
-        jobs["torch"] = lambda: torch_train_seconds(torch, data, settings, dtype, settings.speed_steps)
-        warmup["torch"] = lambda: torch_train_seconds(torch, data, settings, dtype, settings.speed_warmup)
-    times = timing.alternate(jobs, settings.speed_repeats, warmup)
+        setups["torch"] = (_torch_side, settings, dtype, torch.get_num_threads())
+    workers = {name: timing.ChildWorker(*setup) for name, setup in setups.items()}
+    try:
+        jobs = {name: (lambda w=w: w(settings.speed_steps)) for name, w in workers.items()}
+        times = timing.alternate(jobs, settings.speed_repeats, {name: (lambda: None) for name in jobs})
+    finally:
+        for worker in workers.values():
+            worker.close()
     ours = settings.speed_steps / timing.median(times["rnnlib"])
     return ours, (settings.speed_steps / timing.median(times["torch"]) if "torch" in times else None)
 
@@ -519,7 +541,8 @@ def main(argv=None):
         + ", ".join(f"{dt} {seconds_per_evaluation(data, dt) * 1e3:.1f} ms" for dt in dtypes) + ").")
     say("")
     say(f"Training speed without evaluation (medians of {settings.speed_repeats} alternating runs x "
-        f"{settings.speed_steps} steps after {settings.speed_warmup} warm-up steps; batch {settings.batch_size})")
+        f"{settings.speed_steps} steps after {settings.speed_warmup} warm-up steps; batch {settings.batch_size}; "
+        "each library in its own child process)")
     for dtype, (ours, theirs) in speeds.items():
         other = "skipped" if theirs is None else f"{theirs:8.1f} steps/s   ratio rnnlib/PyTorch {ours / theirs:.2f}x"
         say(f"  {dtype}: rnnlib {ours:8.1f} steps/s   PyTorch {other}")
