@@ -135,8 +135,8 @@ def update_parameters(parameters, gradients, lr):
         if not isinstance(parameters[name], np.ndarray):
             raise ShapeError(f"update_parameters: parameter {name} must be a numpy array (it is updated in place)")
         check_shape(grad, g, p.shape, "update_parameters")
-    for name, grad in (("Wax", "dWax"), ("Waa", "dWaa"), ("Wya", "dWya"), (bias, dbias), ("by", "dby")):
-        parameters[name] += -lr * gradients[grad]
+    for (name, _), g in zip(pairs, grads):  # the checked arrays: a gradient may arrive as a list
+        parameters[name] += -lr * g
     return parameters
 
 

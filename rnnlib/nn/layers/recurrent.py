@@ -68,9 +68,9 @@ class RecurrentLayer(Layer):
             check_flag(kind, label, flag)
         if seed is not None:
             check_seed(seed, kind)
-        if activation != "tanh":
+        if not (isinstance(activation, str) and activation == "tanh"):  # an array would compare elementwise
             raise ConfigError(f"{kind}: activation must be 'tanh' (the core cells' activation), got {activation!r}")
-        if recurrent_activation != "sigmoid":
+        if not (isinstance(recurrent_activation, str) and recurrent_activation == "sigmoid"):
             raise ConfigError(f"{kind}: recurrent_activation must be 'sigmoid', got {recurrent_activation!r}")
         for label, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
             if not (isinstance(rate, (int, float)) and not isinstance(rate, bool) and 0.0 <= rate < 1.0):
