@@ -432,6 +432,8 @@ def repetition_stats(indices, max_period=16):
     cycle: ``period`` p (1..max_period) and ``span``, the most consecutive tokens with x[i] == x[i - p]
     plus the p tokens of the first cycle (so ``span == len`` means the whole sequence is one loop);
     ``start`` is where that stretch begins.  A sequence without any repeat gets period 0, span 0."""
+    if isinstance(indices, np.ndarray) and indices.ndim == 2 and indices.shape[1:] == (1,):
+        indices = indices[:, 0]  # predict_and_sample's (Ty, 1) indices, as the course returns them
     x = check_ids("indices", indices, "repetition_stats")
     max_period = check_int("max_period", max_period, "repetition_stats", minimum=1)
     best = {"distinct": int(len(set(x.tolist()))), "length": int(len(x)), "period": 0, "span": 0, "start": 0}

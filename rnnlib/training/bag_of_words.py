@@ -136,9 +136,14 @@ class BagOfWordsClassifier:
                                   f"got {type(index_word).__name__}")
         k = check_int("k", k, "top_words", minimum=1)
         order = np.argsort(self.w[1:], kind="stable") + 1
-        missing = [int(i) for i in order if int(i) not in index_word]
+        pos, neg = self._named(order[::-1][:k], index_word), self._named(order[:k], index_word)
+        return pos, neg
+
+    def _named(self, ids, index_word):
+        """[(word, weight)] for ``ids``, or VocabularyError naming the first id ``index_word`` lacks
+        (only the ids shown are looked up: a Tokenizer whose vocabulary is smaller than num_words
+        has no word for the rest, whose weights never moved from 0)."""
+        missing = [int(i) for i in ids if int(i) not in index_word]
         if missing:
             raise VocabularyError(f"top_words: index_word has no word for id {missing[0]} (ids run 1..{self.num_words - 1})")
-        pos = [(index_word[i], float(self.w[i])) for i in order[::-1][:k]]
-        neg = [(index_word[i], float(self.w[i])) for i in order[:k]]
-        return pos, neg
+        return [(index_word[int(i)], float(self.w[i])) for i in ids]

@@ -131,6 +131,7 @@ def test_temperature_top_k_and_primer(trained):
 
 
 def test_repetition_stats():
+    assert repetition_stats(np.array([[1], [2], [1], [2]])) == repetition_stats([1, 2, 1, 2])  # (Ty, 1) as predicted
     assert repetition_stats([1, 2, 3, 4]) == {"distinct": 4, "length": 4, "period": 0, "span": 0, "start": 0}
     s = repetition_stats([9, 1, 2, 1, 2, 1, 2, 1])
     assert (s["period"], s["span"], s["start"], s["distinct"]) == (2, 7, 1, 3)

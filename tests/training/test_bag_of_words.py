@@ -31,6 +31,9 @@ def test_learns_the_marker_words_and_separates_the_toy_data():
     assert clf.losses[-1] < clf.losses[0] * 0.3
     pos, neg = clf.top_words({i: f"w{i}" for i in range(10)}, k=1)
     assert pos[0][0] == "w1" and neg[0][0] == "w2"
+    # a vocabulary smaller than num_words (ids 5..9 never seen) still names the words it shows
+    pos, neg = clf.top_words({i: f"w{i}" for i in range(1, 5)}, k=1)
+    assert pos[0][0] == "w1" and neg[0][0] == "w2"
 
 
 def test_gradient_matches_a_numerical_one():
