@@ -71,6 +71,11 @@ def from_text(twins):
         edited = jupytext.read(twin, fmt=TEXT_FORMAT)
         saved = nbformat.read(notebook, as_version=4)
         combined = combine_inputs_with_outputs(edited, saved, fmt=TEXT_FORMAT)
+        # jupytext also hands an edited cell the outputs of the cell it replaced; those are stale
+        unchanged = {cell.source for cell in saved.cells if cell.cell_type == "code"}
+        for cell in combined.cells:
+            if cell.cell_type == "code" and cell.source not in unchanged:
+                cell.outputs, cell.execution_count = [], None
         combined.metadata.pop("jupytext", None)  # the course notebooks keep no jupytext metadata
         nbformat.write(combined, notebook)
         print(f"{notebook.name}: cells from {twin.name}", flush=True)
