@@ -10,11 +10,11 @@ from importlib import resources
 
 from ..core.checks import is_int
 from ..errors import ConfigError
-from . import dinosaurs, jazz, shakespeare, step_by_step
+from . import dinosaurs, gru, jazz, shakespeare, step_by_step
 from .exercise import Progress
 from .verdict import Failed, NotImplementedYet, Verdict
 
-EXERCISES = {e.name: e for module in (step_by_step, dinosaurs, shakespeare, jazz) for e in module.EXERCISES}
+EXERCISES = {e.name: e for module in (step_by_step, gru, dinosaurs, shakespeare, jazz) for e in module.EXERCISES}
 
 # The latest verdict per exercise, so ``use`` right after ``check`` does not run the checks twice.
 _LATEST = {}
