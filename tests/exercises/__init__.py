@@ -1,3 +1,3 @@
-"""Exercise tests.  A package, because three of its test modules share their basenames with
-tests/core/test_gru.py and tests/course/test_{shakespeare,jazz}.py (they mirror rnnlib/exercises/),
-and pytest's default import mode needs unique basenames outside packages."""
+"""Exercise tests.  A package, because some of its test modules share their basenames with tests in
+tests/core and tests/course (test_gru, test_dinosaurs, test_shakespeare, test_jazz: they mirror
+rnnlib/exercises/), and pytest's default import mode needs unique basenames outside packages."""
