@@ -2,8 +2,10 @@
 #
 #   make venv   create .venv, install rnnlib (editable) with its dev extras, register the kernel
 #   make lab    open JupyterLab on notebooks/ (token authentication stays on)
-#   make test   unit tests, the browser tests of the notebooks' widgets, then nbval on every notebook
+#   make test   unit tests, the browser tests of the notebooks' widgets, then nbval on every course notebook
 #   make e2e    only the browser tests (tests/e2e: JupyterLab + headless Chromium; screenshots/)
+#   make exercises  rewrite notebooks/exercises/ and rnnlib/exercises/solutions.json from the course
+#               notebooks' solution cells (after editing one; `make test` fails while they are stale)
 #   make clean  remove .venv and caches
 
 PYTHON ?= python3
@@ -17,7 +19,7 @@ STAMP := $(VENV)/.rnnlib-installed
 KERNEL_ENV := --env OPENBLAS_CORETYPE Haswell --env OPENBLAS_NUM_THREADS 1 \
 	--env NPY_DISABLE_CPU_FEATURES "X86_V4 AVX512_ICL AVX512_SPR"
 
-.PHONY: venv lab test fuzz-long e2e clean
+.PHONY: venv lab test exercises fuzz-long e2e clean
 
 venv: $(STAMP)
 
@@ -37,16 +39,24 @@ lab: venv
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
 
 # The nbval step is skipped while notebooks/ holds no notebook (pytest would exit 5: nothing collected).
+# It checks the course notebooks only: the exercise versions in notebooks/exercises/ have no outputs to
+# compare (tests/tools/test_exercises.py runs them instead).
+NBVAL_ARGS := --nbval notebooks --ignore=notebooks/exercises --nbval-cell-timeout=300 \
+	--nbval-sanitize-with notebooks/sanitize.cfg
 test: venv
 	# one BLAS thread: the tests' products are small, and two threads on two busy cores only thrash
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest tests --ignore=tests/e2e
 	$(BIN)/python -m pytest tests/e2e
 	@if [ -n "$$(find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null | head -n 1)" ]; then \
-		echo "$(BIN)/python -m pytest --nbval notebooks --nbval-cell-timeout=300 --nbval-sanitize-with notebooks/sanitize.cfg"; \
-		$(BIN)/python -m pytest --nbval notebooks --nbval-cell-timeout=300 --nbval-sanitize-with notebooks/sanitize.cfg; \
+		echo "$(BIN)/python -m pytest $(NBVAL_ARGS)"; \
+		$(BIN)/python -m pytest $(NBVAL_ARGS); \
 	else \
 		echo "no notebooks in notebooks/ yet: skipping the nbval step"; \
 	fi
+
+# The student notebooks and show()'s solutions, made from the course notebooks' solution cells.
+exercises: venv
+	$(BIN)/python tools/exercises.py
 
 # The fuzz suite's long profile: random examples, 150 per test (tests/fuzz/conftest.py); the ci
 # profile (derandomized, 25 per test) already runs inside `make test`.

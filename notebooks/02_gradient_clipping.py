@@ -11,10 +11,18 @@
 # 1. runs the course's `clip` test cell,
 # 2. shows an RNN training with and without clipping, and
 # 3. contrasts clipping *by value* with clipping *by global norm*.
+#
+# `clip` is the first graded function of the Dinosaur Island assignment. The **solution cell** below writes it
+# out in plain numpy (the readable version; `rnnlib.clip` is the library's, on `rnnlib.core.optim`), and the
+# **check** cell after it, `check("clip", clip)`, compares it with `rnnlib`'s reference and says in one
+# sentence what passed or which mistake it found. `use("clip", clip)` then keeps it for the rest of the
+# notebook if it passed (else `rnnlib`'s, saying so). The exercise version,
+# `notebooks/exercises/02_gradient_clipping.ipynb`, has a stub to fill in instead; there `hint("clip", 1)`
+# (levels 1 to 3) and `show("clip")` help.
 
 # %%
 import numpy as np
-from rnnlib import clip
+from rnnlib.exercises import check, hint, show, use
 
 
 # %% [markdown]
@@ -22,6 +30,33 @@ from rnnlib import clip
 #
 # `clip(gradients, maxValue)` takes the dict of the five Dinosaur Island gradients (`dWaa`, `dWax`, `dWya`,
 # `db`, `dby`) and clips each array **in place** with `np.clip(..., out=...)`, then returns them.
+
+# %%
+def clip(gradients, maxValue):
+    """Clip every gradient element into [-maxValue, maxValue], in place.
+
+    gradients: dict with dWaa (n_a, n_a), dWax (n_a, n_x), dWya (n_y, n_a), db (n_a, 1), dby (n_y, 1).
+    maxValue: a positive number. Returns a dict of the same five (clipped) arrays.
+    """
+    ### BEGIN SOLUTION
+    dWaa, dWax, dWya = gradients["dWaa"], gradients["dWax"], gradients["dWya"]
+    db, dby = gradients["db"], gradients["dby"]
+    for gradient in (dWax, dWaa, dWya, db, dby):
+        # out=gradient writes the result into the array itself: the caller's dict is clipped too
+        np.clip(gradient, -maxValue, maxValue, out=gradient)
+    gradients = {"dWaa": dWaa, "dWax": dWax, "dWya": dWya, "db": db, "dby": dby}
+    ### END SOLUTION
+    return gradients
+
+
+# %%
+check("clip", clip)
+
+# %% [markdown]
+# The course's test cell, with the function above if it passed:
+
+# %%
+clip = use("clip", clip)
 
 # %%
 def clip_test(mValue):

@@ -10,10 +10,18 @@
 # 1. runs the course's `sample` function and its test cell,
 # 2. samples with `rnnlib.training.sampling`: many names at once, temperature, top-k, a prefix, a length cap,
 # 3. gives you sliders to do it live.
+#
+# `sample` is a graded function of the Dinosaur Island assignment: its **solution cell** below is plain numpy,
+# written for reading (`rnnlib.sample` is the library's, on `rnnlib.core`'s RNN step), and `check("sample",
+# sample)` compares it with `rnnlib`'s reference (the course's test values, the reseeding rule, the stop at the
+# newline or at 50 characters) and names the mistake it finds. `use("sample", sample)` keeps it for the rest of
+# the notebook if it passed. The exercise version, `notebooks/exercises/03_sampling.ipynb`, has a stub to fill in;
+# there `hint("sample", 1)` (levels 1 to 3) and `show("sample")` help.
 
 # %%
 import numpy as np
-from rnnlib import sample, print_sample, datasets, CharVocab, split_names
+from rnnlib import softmax, print_sample, datasets, CharVocab, split_names
+from rnnlib.exercises import check, hint, show, use
 
 data = datasets.load_text("dinos")
 vocab = CharVocab.from_text(data)
@@ -30,8 +38,57 @@ vocab_size = len(vocab)
 #    `np.random.choice(range(vocab_size), p=ŷ⟨t⟩.ravel())` (so a grader can reproduce it);
 # 3. makes that index the next one-hot input.
 #
-# It stops at the newline, or after 50 characters (then appends a newline). The test cell below uses random
-# parameters, so the "name" is gibberish: the point is that your indices match the course's.
+# It stops at the newline, or after 50 characters (then appends a newline).
+
+# %%
+def sample(parameters, char_to_ix, seed):
+    """Sample one name from the trained RNN, one character at a time, the course's way.
+
+    parameters: dict with Waa (n_a, n_a), Wax (n_a, vocab_size), Wya (vocab_size, n_a), b (n_a, 1),
+    by (vocab_size, 1); char_to_ix: character -> index; seed: the first step's seed.
+    Returns the list of sampled indices, ending with the newline's.
+    """
+    ### BEGIN SOLUTION
+    Waa, Wax, Wya, by, b = parameters["Waa"], parameters["Wax"], parameters["Wya"], parameters["by"], parameters["b"]
+    vocab_size = by.shape[0]
+    n_a = Waa.shape[1]
+    # the first input is the zero vector (no previous character) and the state starts at zero
+    x = np.zeros((vocab_size, 1))
+    a_prev = np.zeros((n_a, 1))
+    indices = []
+    idx = -1
+    counter = 0
+    newline_character = char_to_ix["\n"]
+    while idx != newline_character and counter != 50:
+        # the RNN step (summed in rnnlib's order, so the draws below match it bit for bit)
+        a = np.tanh(Wax @ x + b + Waa @ a_prev)
+        y = softmax(Wya @ a + by)
+        # reseed every step, so a grader can reproduce each draw
+        np.random.seed(counter + seed)
+        # int(): a plain Python int, so the list prints as the course's does
+        idx = int(np.random.choice(range(vocab_size), p=y.ravel()))
+        indices.append(idx)
+        # the character just drawn is the next input, one-hot
+        x = np.zeros((vocab_size, 1))
+        x[idx] = 1
+        a_prev = a
+        seed += 1
+        counter += 1
+    if counter == 50:  # cut off: end the name anyway
+        indices.append(newline_character)
+    ### END SOLUTION
+    return indices
+
+
+# %%
+check("sample", sample)
+
+# %% [markdown]
+# The test cell below uses random parameters, so the "name" is gibberish: the point is that your indices match
+# the course's.
+
+# %%
+sample = use("sample", sample)
 
 # %%
 np.random.seed(24)

@@ -8,14 +8,56 @@
 #
 # Both call the **same** forward and backward pass (`rnnlib.core.lm`): the course's `optimize` hands it a batch of
 # one name, the fast trainer a batch of 32. Only the bookkeeping around it differs.
+#
+# The course's two graded functions here, `optimize` and `model`, are written out below in **solution cells**
+# for reading (`rnnlib.optimize` and `rnnlib.model` are the library's). Each is followed by a **check**,
+# `check("optimize", optimize)`, which compares it with `rnnlib`'s reference and names the mistake it finds,
+# and by `use(...)`, which keeps it for the rest of the notebook if it passed (else `rnnlib`'s, saying so). The
+# exercise version, `notebooks/exercises/04_training.ipynb`, has stubs to fill in; there `hint("model", 1)`
+# (levels 1 to 3) and `show("model")` help.
 
 # %%
 import numpy as np
-from rnnlib import model, datasets, CharVocab
+from rnnlib import (datasets, CharVocab, clip, get_initial_loss, get_sample, initialize_parameters,
+                    rnn_lm_backward, rnn_lm_forward, sample, smooth, update_parameters)
+from rnnlib.exercises import check, hint, show, use
 
 data = datasets.load_text("dinos")
 vocab = CharVocab.from_text(data)
 char_to_ix, ix_to_char = vocab.char_to_ix, vocab.ix_to_char
+
+# %% [markdown]
+# ## One step: `optimize`
+#
+# One training step on one name: the forward pass and its loss, backpropagation through time, clipping every
+# gradient to `[-5, 5]` (notebook 2), and a gradient-descent step. The course's `utils.py` provides the forward
+# and backward passes as `rnn_forward` and `rnn_backward`; `rnnlib` calls them `rnn_lm_forward` and
+# `rnn_lm_backward`, since notebook 5's `rnn_forward` is the step-by-step sequence function.
+
+# %%
+def optimize(X, Y, a_prev, parameters, learning_rate=0.01):
+    """One step of gradient descent on one name.
+
+    X: list of T input indices (None first: the zero input); Y: list of T target indices (X shifted by one);
+    a_prev: (n_a, 1) the hidden state carried in; parameters: the dict Wax, Waa, Wya, b, by, updated in place.
+    Returns (loss, gradients, a[len(X) - 1]): the name's summed loss, the clipped gradients, and the last
+    hidden state (n_a, 1), which the next name starts from.
+    """
+    ### BEGIN SOLUTION
+    loss, cache = rnn_lm_forward(X, Y, a_prev, parameters)
+    gradients, a = rnn_lm_backward(X, Y, parameters, cache)
+    # exploding gradients: no element may push a parameter by more than learning_rate * 5
+    gradients = clip(gradients, 5)
+    parameters = update_parameters(parameters, gradients, learning_rate)
+    ### END SOLUTION
+    return loss, gradients, a[len(X) - 1]
+
+
+# %%
+check("optimize", optimize)
+
+# %%
+optimize = use("optimize", optimize)
 
 # %% [markdown]
 # ## The course's `model()`
@@ -24,7 +66,68 @@ char_to_ix, ix_to_char = vocab.char_to_ix, vocab.ix_to_char
 # and `Y = ids + [newline]`, and calls `optimize`: forward pass, backpropagation through time, `clip(…, 5)`,
 # and a gradient-descent update with learning rate 0.01. The hidden state is carried from one name to the
 # next. Every 2,000 iterations it prints the smoothed loss (summed over a name's characters, so it is about
-# 7 × the per-character loss) and seven sampled names. This takes about ten seconds.
+# 7 × the per-character loss) and seven sampled names.
+#
+# The solution takes either edition's data: the 2018 edition passes the whole text and gets the parameters back,
+# the 2021 edition a list of names and gets `(parameters, last_dino_name)`, with a `verbose` look at the first
+# example (see "Your edition's call" below).
+
+# %%
+def model(data_x, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27, verbose=False):
+    """Train the dinosaur-name RNN, one name per step, printing progress every 2,000 steps.
+
+    data_x: the whole text, one name per line (2018), or the list of names (2021); ix_to_char, char_to_ix:
+    the vocabulary; n_a: the hidden size; dino_names: how many names to sample at each printout.
+    Returns the trained parameters (2018: for a text), or (parameters, last_dino_name) (2021: for a list).
+    """
+    ### BEGIN SOLUTION
+    names = data_x.splitlines() if isinstance(data_x, str) else data_x
+    n_x, n_y = vocab_size, vocab_size
+    parameters = initialize_parameters(n_a, n_x, n_y)
+    # start the smoothed loss where a uniform guess would be, so the printed curve does not start at zero
+    loss = get_initial_loss(vocab_size, dino_names)
+    # one name per example, no surrounding spaces and no empty lines; the seeded shuffle fixes the order
+    examples = [x.strip() for x in names]
+    examples = [x for x in examples if x]
+    np.random.seed(0)
+    np.random.shuffle(examples)
+    a_prev = np.zeros((n_a, 1))
+    last_dino_name = "abc"
+    for j in range(num_iterations):
+        idx = j % len(examples)  # cycle through the names, epoch after epoch
+        single_example_chars = list(examples[idx])
+        single_example_ix = [char_to_ix[ch] for ch in single_example_chars]
+        # the input starts with None (the zero vector); the target is the input shifted left, then newline
+        X = [None] + single_example_ix
+        Y = X[1:] + [char_to_ix["\n"]]
+        if verbose and j in (0, len(examples) - 1, len(examples)):
+            print("j = ", j, "idx = ", idx)
+        if verbose and j == 0:
+            print("single_example =", examples[idx])
+            print("single_example_chars", single_example_chars)
+            print("single_example_ix", single_example_ix)
+            print(" X = ", X, "\n", "Y =       ", Y, "\n")
+        # the hidden state is carried from one name to the next
+        curr_loss, gradients, a_prev = optimize(X, Y, a_prev, parameters, learning_rate=0.01)
+        loss = smooth(loss, curr_loss)
+        if j % 2000 == 0:
+            print("Iteration: %d, Loss: %f" % (j, loss) + "\n")
+            for seed in range(dino_names):  # seeds 0, 1, ...: the same names on every run
+                last_dino_name = get_sample(sample(parameters, char_to_ix, seed), ix_to_char)
+                print(last_dino_name.replace("\n", ""))
+            print("\n")
+    ### END SOLUTION
+    return parameters if isinstance(data_x, str) else (parameters, last_dino_name)
+
+
+# %%
+check("model", model)
+
+# %% [markdown]
+# The course's run, 35,000 steps (about ten seconds):
+
+# %%
+model = use("model", model)
 
 # %%
 parameters = model(data, ix_to_char, char_to_ix, num_iterations=35000, n_a=50, dino_names=7, vocab_size=27)

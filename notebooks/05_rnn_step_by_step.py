@@ -10,11 +10,23 @@
 # 4. **gradient checking**: comparing the backward pass with gradients measured by nudging each number, and
 #    watching the check catch two deliberately broken backward passes.
 #
-# Every function comes from `rnnlib`; the cells below only call them with the course's test inputs.
+# The four graded functions of the assignment (`rnn_cell_forward`, `rnn_forward`, `rnn_cell_backward`,
+# `rnn_backward`) are written out below in plain numpy, in **solution cells** meant for reading: that is the
+# math, one line per equation. `rnnlib`'s own versions (`rnnlib.rnn_cell_forward` ...) compute the same on
+# `rnnlib.core`'s cells, the fast code the trainers run; the notebook's cells only use the ones written here.
+#
+# After each solution, a **check** cell, `check("rnn_cell_forward", rnn_cell_forward)`, runs that function
+# against `rnnlib`'s reference (the course's test values, other shapes, float32, the cache, inputs left
+# unchanged) and says in one sentence what passed or which mistake it found. The exercise version of this
+# notebook, `notebooks/exercises/05_rnn_step_by_step.ipynb`, has the same cells with the solutions replaced by
+# `# YOUR CODE HERE`; there `hint("rnn_cell_forward", 1)` (levels 1 to 3: the formula, the shapes, the first
+# line) helps, `show("rnn_cell_forward")` displays the solution, and `use(...)` falls back to `rnnlib`'s
+# function while yours is unwritten or wrong, so the notebook still runs to the end.
 
 # %%
 import numpy as np
-from rnnlib import rnn_cell_forward, rnn_forward, rnn_cell_backward, rnn_backward
+from rnnlib import softmax
+from rnnlib.exercises import check, hint, show, use
 
 # %% [markdown]
 # ## Shapes
@@ -41,12 +53,42 @@ from rnnlib import rnn_cell_forward, rnn_forward, rnn_cell_backward, rnn_backwar
 # \hat y^{\langle t \rangle} = \mathrm{softmax}\left(W_{ya}\, a^{\langle t \rangle} + b_y\right).$$
 #
 # `rnn_cell_forward(xt, a_prev, parameters)` returns `a_next`, `yt_pred` and a **cache**
-# `(a_next, a_prev, xt, parameters)`: exactly what the backward pass will need. Inside, it forms the
+# `(a_next, a_prev, xt, parameters)`: exactly what the backward pass will need. (`rnnlib`'s version forms the
 # projected input `Wax @ xt + ba` and calls `rnnlib.core.cells.rnn.rnn_step_forward`, the same one-line step the
-# fast trainer of notebook 4 runs in its time loop.
-#
-# The course's test cell (the seed and the order of the random draws fix every number; note that `Waa` is
-# drawn before `Wax` here):
+# fast trainer of notebook 4 runs in its time loop.)
+
+# %%
+def rnn_cell_forward(xt, a_prev, parameters):
+    """One time step of the RNN cell, with its softmax prediction.
+
+    xt: (n_x, m) the inputs at step t; a_prev: (n_a, m) the hidden state a<t-1>;
+    parameters: dict with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1).
+    Returns a_next (n_a, m), yt_pred (n_y, m) and cache = (a_next, a_prev, xt, parameters).
+    """
+    ### BEGIN SOLUTION
+    Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
+    ba, by = parameters["ba"], parameters["by"]
+    # The biases are (n, 1) columns: numpy adds them to each of the m columns (one per example).
+    # (Summed in rnnlib's order, input term first, so the printed digits below are rnnlib's too.)
+    a_next = np.tanh(Wax @ xt + ba + Waa @ a_prev)
+    # softmax over axis 0: each column becomes a distribution over the n_y outputs
+    yt_pred = softmax(Wya @ a_next + by)
+    # everything rnn_cell_backward will need, so the backward pass recomputes nothing
+    cache = (a_next, a_prev, xt, parameters)
+    ### END SOLUTION
+    return a_next, yt_pred, cache
+
+
+# %%
+check("rnn_cell_forward", rnn_cell_forward)
+
+# %% [markdown]
+# From here on the notebook runs the function of the cell above if it passed, and `rnnlib`'s otherwise
+# (saying so). The course's test cell (the seed and the order of the random draws fix every number; note that
+# `Waa` is drawn before `Wax` here):
+
+# %%
+rnn_cell_forward = use("rnn_cell_forward", rnn_cell_forward)
 
 # %%
 np.random.seed(1)
@@ -103,7 +145,42 @@ print("columns of yt_pred_tmp sum to 1:      ", np.allclose(yt_pred_tmp.sum(axis
 # of all the steps.
 #
 # It returns `a` and `y_pred` with the time axis last, and `caches = (list of the T_x cell caches, x)`.
+
+# %%
+def rnn_forward(x, a0, parameters):
+    """Run the RNN cell over a whole sequence.
+
+    x: (n_x, m, T_x) the inputs; a0: (n_a, m) the initial hidden state; parameters as for rnn_cell_forward.
+    Returns a (n_a, m, T_x) every hidden state, y_pred (n_y, m, T_x) every prediction, and
+    caches = (list of the T_x cell caches, x).
+    """
+    ### BEGIN SOLUTION
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wya"].shape
+    a = np.zeros((n_a, m, T_x))
+    y_pred = np.zeros((n_y, m, T_x))
+    caches = []
+    a_next = a0
+    for t in range(T_x):
+        # the same parameters at every step; each step's a_next is the next step's a_prev
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
+        a[:, :, t] = a_next
+        y_pred[:, :, t] = yt_pred
+        caches.append(cache)
+    # x goes into the caches too: rnn_backward reads its shape from it
+    caches = (caches, x)
+    ### END SOLUTION
+    return a, y_pred, caches
+
+
+# %%
+check("rnn_forward", rnn_forward)
+
+# %% [markdown]
 # The course's test cell:
+
+# %%
+rnn_forward = use("rnn_forward", rnn_forward)
 
 # %%
 np.random.seed(1)
@@ -176,7 +253,41 @@ print("caches[1] is x itself:", x_cached is x_tmp)
 # are totals over the batch, as is `dba`. Like the course, `rnn_cell_backward` leaves the output layer
 # (`Wya`, `by`) out: the prediction's gradient is assumed to be already folded into `da_next`.
 #
+# The solution, then its check. A backward function is checked with the forward function it belongs to
+# (`forward=rnn_cell_forward`): besides comparing with `rnnlib`'s gradients, the check measures the gradients of
+# *your* forward numerically, so a backward pass that matches a wrong forward pass is still caught.
+
+# %%
+def rnn_cell_backward(da_next, cache):
+    """Backward pass of one RNN cell's hidden state (the output layer is left out, as in the course).
+
+    da_next: (n_a, m) the gradient of the loss with respect to a_next; cache: what rnn_cell_forward returned.
+    Returns a dict: dxt (n_x, m), da_prev (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a), dba (n_a, 1).
+    """
+    ### BEGIN SOLUTION
+    a_next, a_prev, xt, parameters = cache
+    Wax, Waa = parameters["Wax"], parameters["Waa"]
+    # through the tanh: tanh'(z) = 1 - tanh(z)**2, and tanh(z) is the cached a_next
+    dz = (1 - a_next ** 2) * da_next
+    # z = Wax xt + Waa a_prev + ba: each factor's gradient is the other factor times dz
+    dxt = Wax.T @ dz
+    dWax = dz @ xt.T  # the product sums over the m examples: a total over the batch
+    da_prev = Waa.T @ dz
+    dWaa = dz @ a_prev.T
+    # ba was added to every column, so its gradient adds up the columns
+    dba = np.sum(dz, axis=1, keepdims=True)
+    ### END SOLUTION
+    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+
+# %%
+check("rnn_cell_backward", rnn_cell_backward, forward=rnn_cell_forward)
+
+# %% [markdown]
 # The course's test cell (here `Wax` is drawn **before** `Waa`, the opposite of the forward cells):
+
+# %%
+rnn_cell_backward = use("rnn_cell_backward", rnn_cell_backward)
 
 # %%
 np.random.seed(1)
@@ -234,8 +345,44 @@ print('gradients["dba"].shape =', gradients_tmp["dba"].shape)
 # `rnn_cell_backward` on that sum, keeps `dxt` for its time step, passes `da_prev` on to the step before, and
 # **adds** the weight gradients of all the steps (the weights are shared). What is left of `da_prev` after
 # step 0 is `da0`, the gradient with respect to the initial state.
-#
+
+# %%
+def rnn_backward(da, caches):
+    """Backpropagation through time over the whole sequence.
+
+    da: (n_a, m, T_x) the gradient arriving at every hidden state from its prediction;
+    caches: what rnn_forward returned, (list of cell caches, x).
+    Returns a dict: dx (n_x, m, T_x), da0 (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a), dba (n_a, 1).
+    """
+    ### BEGIN SOLUTION
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    n_x = x.shape[0]
+    dx = np.zeros((n_x, m, T_x))
+    dWax, dWaa, dba = np.zeros((n_a, n_x)), np.zeros((n_a, n_a)), np.zeros((n_a, 1))
+    da_prevt = np.zeros((n_a, m))  # nothing comes back from after the last step
+    for t in reversed(range(T_x)):
+        # a<t> feeds its own prediction (da[:, :, t]) and step t+1 (da_prevt): add both
+        gradients = rnn_cell_backward(da[:, :, t] + da_prevt, cell_caches[t])
+        dx[:, :, t] = gradients["dxt"]
+        da_prevt = gradients["da_prev"]
+        # every step used the same weights, so their gradients add up over the steps
+        dWax += gradients["dWax"]
+        dWaa += gradients["dWaa"]
+        dba += gradients["dba"]
+    da0 = da_prevt  # what is left after step 0 reaches the initial state
+    ### END SOLUTION
+    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+
+# %%
+check("rnn_backward", rnn_backward, forward=rnn_forward)
+
+# %% [markdown]
 # The course's test cell:
+
+# %%
+rnn_backward = use("rnn_backward", rnn_backward)
 
 # %%
 np.random.seed(1)
@@ -356,7 +503,7 @@ report(cell_loss, cell_arrays, rnn_cell_backward(da_next_tmp, cache_tmp))
 # draws in the same order as the course's cell, so these are the arrays whose gradients were printed above.)
 #
 # Now a deliberately broken backward pass: one that **forgets the derivative of `tanh`**, a classic slip. The
-# library multiplies by `1 - a_next**2`; handing it a cache whose `a_next` is zero makes that factor 1, which
+# solution multiplies by `1 - a_next**2`; handing it a cache whose `a_next` is zero makes that factor 1, which
 # is exactly the bug:
 
 # %%

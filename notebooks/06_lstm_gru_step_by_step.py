@@ -15,11 +15,18 @@
 # 3. checks every backward pass against numerical gradients, as notebook 5 did for the RNN.
 #
 # Notebook 7 then measures what the gates buy.
+#
+# As in notebook 5, each of the eight functions is written out in plain numpy in a **solution cell** (the
+# readable version; `rnnlib.lstm_cell_forward` ... are the fast ones, on `rnnlib.core`'s stacked cells), followed
+# by `check(name, function)`, which compares it with `rnnlib`'s reference and names the mistake it finds, and by
+# `use(name, function)`, which keeps it for the rest of the notebook if it passed (else `rnnlib`'s, saying so).
+# In the exercise version, `notebooks/exercises/06_lstm_gru_step_by_step.ipynb`, the solutions are stubs to
+# fill in; `hint("lstm_cell_forward", 1)` (levels 1 to 3) and `show("lstm_cell_forward")` help there.
 
 # %%
 import numpy as np
-from rnnlib import (lstm_cell_forward, lstm_forward, lstm_cell_backward, lstm_backward,
-                    gru_cell_forward, gru_forward, gru_cell_backward, gru_backward)
+from rnnlib import sigmoid, softmax
+from rnnlib.exercises import check, hint, show, use
 
 # %% [markdown]
 # ## The LSTM cell
@@ -44,8 +51,44 @@ from rnnlib import (lstm_cell_forward, lstm_forward, lstm_cell_backward, lstm_ba
 # them all (`rnnlib.core.cells.lstm.lstm_step_forward`, the step the fast trainer runs with `TrainConfig(cell="lstm")`).
 #
 # `lstm_cell_forward(xt, a_prev, c_prev, parameters)` returns `a_next, c_next, yt_pred` and the cache
-# `(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)`. The course's test cell (note that the
-# output gate's weights are drawn before the candidate's):
+# `(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)`.
+
+# %%
+def lstm_cell_forward(xt, a_prev, c_prev, parameters):
+    """One time step of the LSTM cell, with its softmax prediction.
+
+    xt: (n_x, m); a_prev, c_prev: (n_a, m) the previous hidden state and memory cell;
+    parameters: dict with Wf, Wi, Wc, Wo (n_a, n_a + n_x), bf, bi, bc, bo (n_a, 1), Wy (n_y, n_a), by (n_y, 1).
+    Returns a_next, c_next (n_a, m), yt_pred (n_y, m) and
+    cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters).
+    """
+    ### BEGIN SOLUTION
+    Wf, bf, Wi, bi = parameters["Wf"], parameters["bf"], parameters["Wi"], parameters["bi"]
+    Wc, bc, Wo, bo = parameters["Wc"], parameters["bc"], parameters["Wo"], parameters["bo"]
+    Wy, by = parameters["Wy"], parameters["by"]
+    # every gate reads the same column stack [a_prev; xt], a_prev on top: (n_a + n_x, m)
+    concat = np.concatenate((a_prev, xt), axis=0)
+    ft = sigmoid(Wf @ concat + bf)  # forget gate: how much of c_prev to keep
+    it = sigmoid(Wi @ concat + bi)  # update gate: how much of the candidate to write
+    cct = np.tanh(Wc @ concat + bc)  # candidate memory, between -1 and 1
+    c_next = ft * c_prev + it * cct  # element by element: each unit decides for itself
+    ot = sigmoid(Wo @ concat + bo)  # output gate: how much of the memory to show
+    a_next = ot * np.tanh(c_next)
+    yt_pred = softmax(Wy @ a_next + by)
+    # the gates go into the cache: the backward pass needs every one of them
+    cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+    ### END SOLUTION
+    return a_next, c_next, yt_pred, cache
+
+
+# %%
+check("lstm_cell_forward", lstm_cell_forward)
+
+# %% [markdown]
+# The course's test cell (note that the output gate's weights are drawn before the candidate's):
+
+# %%
+lstm_cell_forward = use("lstm_cell_forward", lstm_cell_forward)
 
 # %%
 np.random.seed(1)
@@ -108,7 +151,43 @@ for name, gate in (("ft", ft), ("it", it), ("ot", ot), ("cct", cct)):
 #
 # `lstm_forward(x, a0, parameters)` starts from the given `a0` and a **zero** memory cell, runs the cell over
 # the `T_x` steps and returns `a`, `y`, `c` (every memory state, shape `(n_a, m, T_x)`) and
-# `caches = (list of cell caches, x)`. The course's test cell:
+# `caches = (list of cell caches, x)`.
+
+# %%
+def lstm_forward(x, a0, parameters):
+    """Run the LSTM cell over a sequence, from the hidden state a0 and a zero memory cell.
+
+    x: (n_x, m, T_x); a0: (n_a, m); parameters as for lstm_cell_forward.
+    Returns a (n_a, m, T_x), y (n_y, m, T_x), c (n_a, m, T_x) and caches = (list of the T_x cell caches, x).
+    """
+    ### BEGIN SOLUTION
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wy"].shape
+    a = np.zeros((n_a, m, T_x))
+    c = np.zeros((n_a, m, T_x))
+    y = np.zeros((n_y, m, T_x))
+    caches = []
+    a_next = a0
+    c_next = np.zeros((n_a, m))  # the memory starts empty; only a0 is given
+    for t in range(T_x):
+        a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_next, c_next, parameters)
+        a[:, :, t] = a_next
+        c[:, :, t] = c_next
+        y[:, :, t] = yt
+        caches.append(cache)
+    caches = (caches, x)
+    ### END SOLUTION
+    return a, y, c, caches
+
+
+# %%
+check("lstm_forward", lstm_forward)
+
+# %% [markdown]
+# The course's test cell:
+
+# %%
+lstm_forward = use("lstm_forward", lstm_forward)
 
 # %%
 np.random.seed(1)
@@ -175,7 +254,53 @@ print("len(caches) = ", len(caches_tmp))
 # is only multiplied, element by element, by the forget gate. No weight matrix and no squashing derivative
 # stand in the way.
 #
-# The course's test cell for `lstm_cell_backward(da_next, dc_next, cache)`:
+# `lstm_cell_backward(da_next, dc_next, cache)` returns these in a dict, and its check measures the gradients of
+# the forward function it is given (`forward=lstm_cell_forward`) numerically:
+
+# %%
+def lstm_cell_backward(da_next, dc_next, cache):
+    """Backward pass of one LSTM cell (hidden state and memory; the output layer is left out).
+
+    da_next, dc_next: (n_a, m) the gradients on a_next and c_next; cache: what lstm_cell_forward returned.
+    Returns a dict: dxt (n_x, m), da_prev, dc_prev (n_a, m), dWf, dWi, dWc, dWo (n_a, n_a + n_x)
+    and dbf, dbi, dbc, dbo (n_a, 1).
+    """
+    ### BEGIN SOLUTION
+    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
+    n_a = a_next.shape[0]
+    tanh_c = np.tanh(c_next)
+    # the memory hears from step t+1 (dc_next) and through a_next = ot * tanh(c_next)
+    dc = dc_next + da_next * ot * (1 - tanh_c ** 2)
+    # each gate: the factor it multiplies, times its activation's derivative
+    # (sigmoid' = s (1 - s), tanh' = 1 - tanh**2)
+    dzo = da_next * tanh_c * ot * (1 - ot)
+    dzf = dc * c_prev * ft * (1 - ft)
+    dzi = dc * cct * it * (1 - it)
+    dzc = dc * it * (1 - cct ** 2)
+    # each gate's weights multiplied [a_prev; xt]; the products sum over the m examples
+    concat = np.concatenate((a_prev, xt), axis=0)
+    gradients = {}
+    for gate, dz in (("f", dzf), ("i", dzi), ("c", dzc), ("o", dzo)):
+        gradients["dW" + gate] = dz @ concat.T
+        gradients["db" + gate] = np.sum(dz, axis=1, keepdims=True)
+    # [a_prev; xt] fed all four gates: add what comes back through each, then split the rows
+    dconcat = (parameters["Wf"].T @ dzf + parameters["Wi"].T @ dzi
+               + parameters["Wc"].T @ dzc + parameters["Wo"].T @ dzo)
+    da_prev, dxt = dconcat[:n_a], dconcat[n_a:]
+    # c_next = ft * c_prev + ...: the old memory's gradient is only scaled by the forget gate
+    dc_prev = dc * ft
+    ### END SOLUTION
+    return {"dxt": dxt, "da_prev": da_prev, "dc_prev": dc_prev, **gradients}
+
+
+# %%
+check("lstm_cell_backward", lstm_cell_backward, forward=lstm_cell_forward)
+
+# %% [markdown]
+# The course's test cell:
+
+# %%
+lstm_cell_backward = use("lstm_cell_backward", lstm_cell_backward)
 
 # %%
 np.random.seed(1)
@@ -241,12 +366,50 @@ for gate in "fico":
 #
 # `lstm_backward(da, caches)` walks the steps backwards as `rnn_backward` did, now carrying **two**
 # gradients from each step to the one before: `da_prev` and `dc_prev` (both zero after the last step).
-#
+
+# %%
+def lstm_backward(da, caches):
+    """Backpropagation through time for lstm_forward.
+
+    da: (n_a, m, T) the gradient on the hidden states of the first T steps (T is read from da, as the
+    course's solution does); caches: what lstm_forward returned.
+    Returns a dict: dx (n_x, m, T), da0 (n_a, m), dWf, dWi, dWc, dWo (n_a, n_a + n_x), dbf, dbi, dbc, dbo (n_a, 1).
+    """
+    ### BEGIN SOLUTION
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    n_x = x.shape[0]
+    dx = np.zeros((n_x, m, T_x))
+    totals = {}
+    for gate in "fico":
+        totals["dW" + gate] = np.zeros((n_a, n_a + n_x))
+        totals["db" + gate] = np.zeros((n_a, 1))
+    # two gradients travel back from step to step, both zero after the last step
+    da_prevt = np.zeros((n_a, m))
+    dc_prevt = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        gradients = lstm_cell_backward(da[:, :, t] + da_prevt, dc_prevt, cell_caches[t])
+        dx[:, :, t] = gradients["dxt"]
+        da_prevt, dc_prevt = gradients["da_prev"], gradients["dc_prev"]
+        for key in totals:  # the gates' weights are shared by every step
+            totals[key] += gradients[key]
+    da0 = da_prevt
+    ### END SOLUTION
+    return {"dx": dx, "da0": da0, **totals}
+
+
+# %%
+check("lstm_backward", lstm_backward, forward=lstm_forward)
+
+# %% [markdown]
 # The course's 2021 test cell has two quirks. Its output layer is all zeros (`Wy`, `by` are not drawn), which
 # changes nothing here because the backward pass ignores the output layer; and it runs the forward pass over
-# 7 steps but passes a `da` of only **4** steps. `rnnlib` reads the number of steps from `da`, as the course's
-# solution does, so the result is the gradient of a loss that depends on the first four hidden states only:
+# 7 steps but passes a `da` of only **4** steps. The solution above (like `rnnlib`'s) reads the number of steps
+# from `da`, as the course's solution does, so the result is the gradient of a loss that depends on the first four hidden states only:
 # backpropagation starts at step 3, and `dx` has 4 time steps.
+
+# %%
+lstm_backward = use("lstm_backward", lstm_backward)
 
 # %%
 np.random.seed(1)
@@ -421,7 +584,40 @@ report(lstm_sequence_loss, lstm_sequence_arrays, lstm_backward(da_tmp, caches_tm
 # The course's assignment has no GRU code, so the functions below follow the LSTM's conventions (one
 # `(n_a, n_a + n_x)` matrix per gate acting on `[a_prev; xt]`, `a_prev` on top; dict keys `Wu, bu, Wr, br,
 # Wc, bc, Wy, by`), and the inputs are our own, seeded. There are no published values to compare with; the
-# gradient checks further down are the test.
+# gradient checks further down are the test (and `check` compares with `rnnlib`'s own fixed values).
+
+# %%
+def gru_cell_forward(xt, a_prev, parameters):
+    """One time step of the lecture's GRU, with a softmax prediction.
+
+    xt: (n_x, m); a_prev: (n_a, m); parameters: dict with Wu, Wr, Wc (n_a, n_a + n_x), bu, br, bc (n_a, 1),
+    Wy (n_y, n_a), by (n_y, 1).
+    Returns a_next (n_a, m), yt_pred (n_y, m) and cache = (a_next, a_prev, xt, Γu, Γr, c̃, parameters).
+    """
+    ### BEGIN SOLUTION
+    Wu, bu, Wr, br = parameters["Wu"], parameters["bu"], parameters["Wr"], parameters["br"]
+    Wc, bc, Wy, by = parameters["Wc"], parameters["bc"], parameters["Wy"], parameters["by"]
+    concat = np.concatenate((a_prev, xt), axis=0)
+    gu = sigmoid(Wu @ concat + bu)  # update gate
+    gr = sigmoid(Wr @ concat + br)  # reset gate
+    # the lecture's GRU resets a_prev *before* Wc reads it
+    cc = np.tanh(Wc @ np.concatenate((gr * a_prev, xt), axis=0) + bc)
+    # each unit: a mixture of the candidate and its old value
+    a_next = gu * cc + (1 - gu) * a_prev
+    yt_pred = softmax(Wy @ a_next + by)
+    cache = (a_next, a_prev, xt, gu, gr, cc, parameters)
+    ### END SOLUTION
+    return a_next, yt_pred, cache
+
+
+# %%
+check("gru_cell_forward", gru_cell_forward)
+
+# %% [markdown]
+# Our own test inputs:
+
+# %%
+gru_cell_forward = use("gru_cell_forward", gru_cell_forward)
 
 # %%
 np.random.seed(1)
@@ -450,7 +646,40 @@ print(f"update gate in [{gu.min():.3f}, {gu.max():.3f}],  reset gate in [{gr.min
 
 # %% [markdown]
 # `gru_forward(x, a0, parameters)` runs the cell over a sequence and returns `a`, `y` and
-# `caches = (list of cell caches, x)`:
+# `caches = (list of cell caches, x)`.
+
+# %%
+def gru_forward(x, a0, parameters):
+    """Run the GRU over a sequence.
+
+    x: (n_x, m, T_x); a0: (n_a, m); parameters as for gru_cell_forward.
+    Returns a (n_a, m, T_x), y (n_y, m, T_x) and caches = (list of the T_x cell caches, x).
+    """
+    ### BEGIN SOLUTION
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wy"].shape
+    a = np.zeros((n_a, m, T_x))
+    y = np.zeros((n_y, m, T_x))
+    caches = []
+    a_next = a0
+    for t in range(T_x):
+        a_next, yt, cache = gru_cell_forward(x[:, :, t], a_next, parameters)
+        a[:, :, t] = a_next
+        y[:, :, t] = yt
+        caches.append(cache)
+    caches = (caches, x)
+    ### END SOLUTION
+    return a, y, caches
+
+
+# %%
+check("gru_forward", gru_forward)
+
+# %% [markdown]
+# On the sequence:
+
+# %%
+gru_forward = use("gru_forward", gru_forward)
 
 # %%
 x_gru = np.random.randn(n_x, m, T_x)
@@ -475,7 +704,50 @@ print("a[4][1] =", np.round(a_gru[4][1], 6))
 # for $W_c$, since that is what $W_c$ multiplied.
 #
 # `gru_cell_backward(da_next, cache)` and `gru_backward(da, caches)` return `dxt`/`dx`, `da_prev`/`da0` and
-# `dWu, dbu, dWr, dbr, dWc, dbc`. Checked as before, the cell:
+# `dWu, dbu, dWr, dbr, dWc, dbc`.
+
+# %%
+def gru_cell_backward(da_next, cache):
+    """Backward pass of one GRU cell's state (the output layer is left out).
+
+    da_next: (n_a, m) the gradient on a_next; cache: what gru_cell_forward returned.
+    Returns a dict: dxt (n_x, m), da_prev (n_a, m), dWu, dWr, dWc (n_a, n_a + n_x), dbu, dbr, dbc (n_a, 1);
+    dWc is with respect to [Γr * a_prev; xt], the stack Wc multiplied.
+    """
+    ### BEGIN SOLUTION
+    a_next, a_prev, xt, gu, gr, cc, parameters = cache
+    Wu, Wr, Wc = parameters["Wu"], parameters["Wr"], parameters["Wc"]
+    n_a = a_prev.shape[0]
+    # a_next = gu * cc + (1 - gu) * a_prev
+    dzc = da_next * gu * (1 - cc ** 2)  # through the candidate's tanh
+    dzu = da_next * (cc - a_prev) * gu * (1 - gu)  # through the update gate's sigmoid
+    # the candidate read [gr * a_prev; xt] through Wc: send dzc back and split the rows
+    d_reset_concat = Wc.T @ dzc
+    d_reset_a_prev = d_reset_concat[:n_a]  # the gradient on gr * a_prev
+    dzr = d_reset_a_prev * a_prev * gr * (1 - gr)
+    concat = np.concatenate((a_prev, xt), axis=0)
+    reset_concat = np.concatenate((gr * a_prev, xt), axis=0)
+    # the gates' [a_prev; xt] collects from both gates
+    d_concat = Wu.T @ dzu + Wr.T @ dzr
+    # a_prev is reached four ways: the carry, the reset product, and the two gates
+    da_prev = da_next * (1 - gu) + d_reset_a_prev * gr + d_concat[:n_a]
+    dxt = d_concat[n_a:] + d_reset_concat[n_a:]
+    gradients = {"dxt": dxt, "da_prev": da_prev,
+                 "dWu": dzu @ concat.T, "dbu": np.sum(dzu, axis=1, keepdims=True),
+                 "dWr": dzr @ concat.T, "dbr": np.sum(dzr, axis=1, keepdims=True),
+                 "dWc": dzc @ reset_concat.T, "dbc": np.sum(dzc, axis=1, keepdims=True)}
+    ### END SOLUTION
+    return gradients
+
+
+# %%
+check("gru_cell_backward", gru_cell_backward, forward=gru_cell_forward)
+
+# %% [markdown]
+# Checked numerically as before, the cell:
+
+# %%
+gru_cell_backward = use("gru_cell_backward", gru_cell_backward)
 
 # %%
 GRU_KEYS = ("Wu", "bu", "Wr", "br", "Wc", "bc")
@@ -488,7 +760,45 @@ report(gru_cell_loss, {"dxt": xt_gru, "da_prev": a_prev_gru, **{"d" + k: gru_par
        gru_cell_backward(da_next_gru, cache_gru))
 
 # %% [markdown]
-# and the sequence:
+# The sequence's backward pass, `gru_backward(da, caches)`:
+
+# %%
+def gru_backward(da, caches):
+    """Backpropagation through time for gru_forward.
+
+    da: (n_a, m, T_x) the gradient on every state from its prediction; caches: what gru_forward returned.
+    Returns a dict: dx (n_x, m, T_x), da0 (n_a, m), dWu, dWr, dWc (n_a, n_a + n_x), dbu, dbr, dbc (n_a, 1).
+    """
+    ### BEGIN SOLUTION
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    n_x = x.shape[0]
+    dx = np.zeros((n_x, m, T_x))
+    totals = {}
+    for gate in "urc":
+        totals["dW" + gate] = np.zeros((n_a, n_a + n_x))
+        totals["db" + gate] = np.zeros((n_a, 1))
+    da_prevt = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        # the state at t feeds its prediction and step t+1
+        gradients = gru_cell_backward(da[:, :, t] + da_prevt, cell_caches[t])
+        dx[:, :, t] = gradients["dxt"]
+        da_prevt = gradients["da_prev"]
+        for key in totals:
+            totals[key] += gradients[key]
+    da0 = da_prevt
+    ### END SOLUTION
+    return {"dx": dx, "da0": da0, **totals}
+
+
+# %%
+check("gru_backward", gru_backward, forward=gru_forward)
+
+# %% [markdown]
+# and its numerical check:
+
+# %%
+gru_backward = use("gru_backward", gru_backward)
 
 # %%
 da_gru = np.random.randn(n_a, m, T_x)

@@ -11,10 +11,19 @@
 # 2. load the model shipped with this repository and measure it;
 # 3. train it one more epoch, watching a live loss curve;
 # 4. complete opening lines at several temperatures, and with a widget.
+#
+# The data preparation, `build_data` and `vectorization`, is written out below in **solution cells** (plain
+# Python and numpy, for reading; `rnnlib.build_data` and `rnnlib.vectorization` are the library's). The course
+# provides these two functions rather than grading them, so their checks compare with `rnnlib`'s own fixed
+# values: `check("build_data", build_data)` says what passed or which mistake it found, and `use(...)` keeps
+# the function for the rest of the notebook if it passed. The exercise version,
+# `notebooks/exercises/08_writing_like_shakespeare.ipynb`, has stubs to fill in; there `hint("build_data", 1)`
+# (levels 1 to 3) and `show("build_data")` help.
 
 # %%
 import numpy as np
-from rnnlib import datasets, CharVocab, build_data, vectorization
+from rnnlib import datasets, CharVocab
+from rnnlib.exercises import check, hint, show, use
 
 text = datasets.load_text("shakespeare")          # lowercased, as in the course
 vocab = CharVocab.from_text(text)
@@ -27,6 +36,54 @@ print(text[:160])
 # The course (following Keras's `lstm_text_generation` example) cuts the text into overlapping windows of
 # `Tx = 40` characters, moving 3 characters at a time. Each window is an input, and the character after it is
 # the target. Then everything is one-hot encoded.
+
+# %%
+def build_data(text, Tx=40, stride=3):
+    """Cut text into overlapping windows of Tx characters, one every stride characters.
+
+    text: the corpus, a string longer than Tx. Returns (X, Y): X the windows (strings of length Tx),
+    Y the character that follows each window (a list of the same length).
+    """
+    ### BEGIN SOLUTION
+    X = []
+    Y = []
+    # the last window must still have a character after it, its target
+    for i in range(0, len(text) - Tx, stride):
+        X.append(text[i: i + Tx])
+        Y.append(text[i + Tx])
+    ### END SOLUTION
+    return X, Y
+
+
+# %%
+check("build_data", build_data)
+
+# %%
+def vectorization(X, Y, n_x, char_indices, Tx=40):
+    """One-hot encode the windows and their targets, as the course feeds them to Keras.
+
+    X: m windows of Tx characters; Y: their m next characters; n_x: the vocabulary size;
+    char_indices: character -> index. Returns x (m, Tx, n_x) and y (m, n_x), boolean.
+    """
+    ### BEGIN SOLUTION
+    m = len(X)
+    # booleans: one byte per entry (float64 would need eight), and each entry is 0 or 1
+    x = np.zeros((m, Tx, n_x), dtype=bool)
+    y = np.zeros((m, n_x), dtype=bool)
+    for i, sentence in enumerate(X):
+        for t, char in enumerate(sentence):
+            x[i, t, char_indices[char]] = 1
+        y[i, char_indices[Y[i]]] = 1
+    ### END SOLUTION
+    return x, y
+
+
+# %%
+check("vectorization", vectorization)
+
+# %%
+build_data = use("build_data", build_data)
+vectorization = use("vectorization", vectorization)
 
 # %%
 Tx = 40

@@ -12,12 +12,20 @@
 # 3. inference: the course's greedy loop, `predict_and_sample`, `generate_music` and the MIDI file;
 # 4. the audio and the piano roll;
 # 5. beyond the course: temperature sampling, and a widget to re-improvise.
+#
+# The graded `predict_and_sample` is written out below in a **solution cell** (for reading; `rnnlib`'s is
+# `rnnlib.course.jazz.predict_and_sample`), followed by `check("predict_and_sample", predict_and_sample)`,
+# which compares it with `rnnlib`'s reference and names the mistake it finds, and by `use(...)`, which keeps it
+# if it passed. The exercise version, `notebooks/exercises/10_jazz_improvisation.ipynb`, has a stub to fill in;
+# there `hint("predict_and_sample", 1)` (levels 1 to 3) and `show("predict_and_sample")` help.
 
 # %%
 import numpy as np
+from rnnlib import to_categorical
 from rnnlib.course.jazz import (Adam, LSTM_cell, a_initializer, c_initializer, densor, djmodel, generate_music,
-                                load_music_utils, music_inference_model, predict_and_sample, repetition_stats,
+                                load_music_utils, music_inference_model, repetition_stats,
                                 sample_solo_tokens, x_initializer)
+from rnnlib.exercises import check, hint, show, use
 from rnnlib.data.jazz_grammar import load_jazz_corpus, parse_token
 
 X, Y, n_values, indices_values, chords = load_music_utils('data/original_metheny.mid')   # the 2021 call
@@ -144,6 +152,35 @@ print("course (published outputs, illustrative): 2018 v3a 125.7673 -> 6.1861; 20
 #     out = densor(a)
 #     x = one_hot(argmax(out))          # the next input
 # ```
+#
+# `predict_and_sample` runs that model once, from the zero initializers, and turns its outputs into indices and
+# one-hot vectors:
+
+# %%
+def predict_and_sample(inference_model, x_initializer=x_initializer, a_initializer=a_initializer,
+                       c_initializer=c_initializer):
+    """Run the inference model once and take each step's most likely value (greedy decoding).
+
+    inference_model: from music_inference_model; x_initializer: (1, 1, n_values) the first input;
+    a_initializer, c_initializer: (1, n_a) the initial hidden state and memory cell.
+    Returns results (Ty, n_values) the one-hot values and indices (Ty, 1) their indices.
+    """
+    ### BEGIN SOLUTION
+    # a list of Ty arrays (1, n_values), each a softmax over the values
+    pred = inference_model.predict([x_initializer, a_initializer, c_initializer])
+    # the argmax over the values at every step: (Ty, 1)
+    indices = np.argmax(np.array(pred), axis=-1)
+    # back to one-hot rows, as many classes as the input has values
+    results = to_categorical(indices, num_classes=x_initializer.shape[-1])
+    ### END SOLUTION
+    return results, indices
+
+
+# %%
+check("predict_and_sample", predict_and_sample)
+
+# %%
+predict_and_sample = use("predict_and_sample", predict_and_sample)
 
 # %%
 inference_model = music_inference_model(LSTM_cell, densor, Ty=50)   # 2018: (..., n_values=78, n_a=64, Ty=50)

@@ -3,6 +3,11 @@
     python tools/notebooks.py execute [NOTEBOOK ...]  # run in a fresh "rnnlib" kernel, save outputs in place
     python tools/notebooks.py sync                    # rewrite every notebook's py:percent twin
     python tools/notebooks.py check                   # exit 1, naming them, if any twin is out of date
+    python tools/notebooks.py from-text [TWIN ...]    # after editing a twin: update its notebook's cells
+
+``from-text`` makes the twin the file you edit: it rewrites the notebook's cells from the twin's
+text and keeps the outputs (and metadata) of every cell whose source did not change; changed and
+new cells have no output until ``execute`` runs the notebook again.
 
 Every ``notebooks/NN_name.ipynb`` (outputs included: nbval compares those) has a twin
 ``notebooks/NN_name.py`` in jupytext's percent format, with no metadata, so a change to a notebook
@@ -56,6 +61,26 @@ def sync():
         twin_path(notebook).write_text(as_text(notebook), encoding="utf-8")
 
 
+def from_text(twins):
+    """Rewrite each twin's notebook from the twin's cells, keeping the outputs of unchanged cells."""
+    from jupytext.combine import combine_inputs_with_outputs
+
+    for twin in twins:
+        twin = Path(twin).resolve().with_suffix(".py")
+        notebook = twin.with_suffix(".ipynb")
+        edited = jupytext.read(twin, fmt=TEXT_FORMAT)
+        saved = nbformat.read(notebook, as_version=4)
+        combined = combine_inputs_with_outputs(edited, saved, fmt=TEXT_FORMAT)
+        # jupytext also hands an edited cell the outputs of the cell it replaced; those are stale
+        unchanged = {cell.source for cell in saved.cells if cell.cell_type == "code"}
+        for cell in combined.cells:
+            if cell.cell_type == "code" and cell.source not in unchanged:
+                cell.outputs, cell.execution_count = [], None
+        combined.metadata.pop("jupytext", None)  # the course notebooks keep no jupytext metadata
+        nbformat.write(combined, notebook)
+        print(f"{notebook.name}: cells from {twin.name}", flush=True)
+
+
 def execute(paths):
     from nbclient import NotebookClient
 
@@ -88,6 +113,15 @@ def main(argv):
     if command == "execute":
         execute(rest or course_notebooks())
         sync()
+    elif command == "from-text":
+        if not rest:
+            print("from-text needs the twins to read, e.g. notebooks/05_rnn_step_by_step.py")
+            return 2
+        from_text(rest)
+        # only these twins: the others may hold edits not yet read into their notebooks
+        for twin in rest:
+            notebook = Path(twin).resolve().with_suffix(".ipynb")
+            twin_path(notebook).write_text(as_text(notebook), encoding="utf-8")
     elif command == "sync":
         sync()
     elif command == "check":
