@@ -42,6 +42,8 @@ def _check_step(parameters, gradients, where):
         key = "d" + str(name)
         if key not in gradients:
             raise ShapeError(f"{where}: gradients has no {key!r} for parameter {name!r}")
+        if not isinstance(gradients[key], np.ndarray) or gradients[key].dtype.kind not in "fiu":
+            raise ShapeError(f"{where}: {key} must be a numeric numpy array, got {type(gradients[key]).__name__}")
         g = check_array(key, gradients[key], where, finite=False)
         if g.shape != p.shape:
             raise ShapeError(f"{where}: {key} has shape {g.shape}, parameter {name!r} has {p.shape}")

@@ -330,7 +330,8 @@ class Sequential:
         if validation_data is not None:
             if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
                 raise ConfigError("fit: validation_data must be a pair (x_val, y_val)")
-            x_val, y_val = self._check_data(*validation_data, "fit (validation_data)")
+            x_val, y_val = self._check_data(validation_data[0], _labels_given(validation_data[1], "fit (validation_data)"),
+                                            "fit (validation_data)")
         elif validation_split > 0:
             n_val = int(x.shape[0] * validation_split)
             if n_val == 0 or n_val == x.shape[0]:

@@ -64,6 +64,8 @@ def synthesize(starts, durations, pitches, velocities=None, *, sample_rate: int 
     if pitches.min() < 0 or pitches.max() > 127 or velocities.min() < 1 or velocities.max() > 127:
         raise ConfigError("pitches must lie in 0-127 and velocities in 1-127")
     attack, decay, sustain, release = (float(v) for v in envelope)
+    if float((starts + durations).max()) + release > 60 * 30:  # before the sample count, which may overflow
+        raise ConfigError("the notes run past 30 minutes; render at most 30 minutes of audio")
     total = int(np.ceil((starts + durations).max() * sample_rate + release * sample_rate)) + 1
     if total > sample_rate * 60 * 30:
         raise ConfigError(f"that is {total / sample_rate / 60:.0f} minutes of audio; render at most 30 minutes")

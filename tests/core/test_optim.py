@@ -191,3 +191,11 @@ def test_issue9_global_norm_overflow_is_refused():
     with pytest.raises(TrainingDiverged, match="overflowed"):
         global_norm({"dW": np.full((2, 2), 1e300)})
     assert np.isnan(global_norm({"dW": np.array([np.nan])}))  # a diverged gradient still reads as NaN
+
+
+@pytest.mark.parametrize("optimizer", [SGD(0.1), Adam()])
+def test_a_gradient_that_is_not_an_array_is_refused(optimizer):
+    params = {"W": np.ones((2, 3))}
+    with pytest.raises(ShapeError, match="dW must be a numeric numpy array"):
+        optimizer.step(params, {"dW": [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]})
+    assert np.all(params["W"] == 1.0)  # nothing was updated

@@ -234,3 +234,10 @@ def test_backward_refuses_caches_from_another_model_or_batch():
         first.backward(np.ones((2, 2)), caches)
     first.backward(np.ones_like(out), caches)  # its own caches are accepted
     assert np.all(first.layers[-1].grads["dbias"] == 5.0)  # d(sum of outputs)/d(bias): one per example
+
+
+def test_validation_data_without_labels_is_refused():
+    model = Sequential([Input((4,)), Dense(2)])
+    model.compile(loss="mse", optimizer="sgd")
+    with pytest.raises(ShapeError, match="validation_data.*labels are None"):
+        model.fit(np.ones((5, 4)), np.ones((5, 2)), validation_data=(np.ones((3, 4)), None), verbose=0)

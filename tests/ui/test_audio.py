@@ -79,3 +79,10 @@ def test_a_bad_wav_writes_nothing(tmp_path):
         write_wav(tmp_path / "missing" / "x.wav", np.zeros(10))
     assert list(tmp_path.iterdir()) == []
 
+
+
+def test_notes_starting_absurdly_late_are_refused_before_counting_samples():
+    from rnnlib.ui.audio import synthesize
+
+    with pytest.raises(ConfigError, match="30 minutes"):
+        synthesize([1e308, 0.5], [0.5, 0.5], [60, 64], [80, 90], sample_rate=8000)
