@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core.cells.lstm import GATES, LSTMStepCache, lstm_step_backward, lstm_step_forward
-from ..core.checks import check_numeric_array, check_shape, get_params, raise_shape
+from ..core.checks import check_finite_result, check_numeric_array, check_shape, get_params, raise_shape
 from ..core.functional import softmax
 from .rnn_step_by_step import SequenceCaches, as_named_cache, as_sequence_caches
 
@@ -173,8 +173,16 @@ def lstm_cell_backward(da_next, dc_next, cache):
         raise_shape("the parameters' Wf", parameters["Wf"], f"({a_next.shape[0]}, {a_next.shape[0]} + {xt.shape[0]})", where)
     dxw, dxt, da_prev, dc_prev = _cell_backward(da_next, dc_next, a_prev, xt, step_cache, Wx, Wh)
     dW = dxw @ np.concatenate([a_prev, xt], axis=0).T
-    return {"dxt": dxt, "da_prev": da_prev, "dc_prev": dc_prev,
-            **_gate_grads(dW, dxw.sum(axis=1, keepdims=True))}
+    return _finite_gradients({"dxt": dxt, "da_prev": da_prev, "dc_prev": dc_prev,
+                              **_gate_grads(dW, dxw.sum(axis=1, keepdims=True))}, where)
+
+
+def _finite_gradients(gradients, where):
+    """``gradients``, or TrainingDiverged naming the first that overflowed (huge upstream gradients
+    multiply into infinity; the course's functions return numbers, not inf/NaN)."""
+    for name, value in gradients.items():
+        check_finite_result(name, value, where)
+    return gradients
 
 
 def lstm_backward(da, caches):
@@ -205,4 +213,4 @@ def lstm_backward(da, caches):
             da[:, :, t] + da_prev, dc_prev, a_prev, xt, step_cache, Wx, Wh)
         dW += dxw @ np.concatenate([a_prev, xt], axis=0).T
         db += dxw.sum(axis=1, keepdims=True)
-    return {"dx": dx, "da0": da_prev, **_gate_grads(dW, db)}
+    return _finite_gradients({"dx": dx, "da0": da_prev, **_gate_grads(dW, db)}, where)

@@ -470,3 +470,18 @@ def test_issue9_lstm_cell_forward_needs_c_prev():
     p["Wy"], p["by"] = r.standard_normal((2, 5)), r.standard_normal((2, 1))
     with pytest.raises(ShapeError, match="c_prev"):
         m.lstm_cell_forward(r.standard_normal((3, 4)), r.standard_normal((5, 4)), None, p)
+
+
+def test_overflowing_upstream_gradients_are_refused_not_returned_as_inf():
+    from rnnlib.errors import TrainingDiverged
+
+    rng = np.random.default_rng(0)
+    n_x, n_a, n_y, m = 3, 5, 2, 4
+    p = {k: rng.standard_normal((n_a, n_a + n_x)) * 0.1 for k in ("Wf", "Wi", "Wc", "Wo")}
+    p.update({k: rng.standard_normal((n_a, 1)) for k in ("bf", "bi", "bc", "bo")})
+    p.update(Wy=rng.standard_normal((n_y, n_a)), by=rng.standard_normal((n_y, 1)))
+    _, _, _, cache = lstm_cell_forward(np.full((n_x, m), 3.0), rng.standard_normal((n_a, m)),
+                                       rng.standard_normal((n_a, m)), p)
+    huge = np.full((n_a, m), 1e308)
+    with np.errstate(all="ignore"), pytest.raises(TrainingDiverged, match="lstm_cell_backward: dxt overflowed"):
+        lstm_cell_backward(huge, huge, cache)
