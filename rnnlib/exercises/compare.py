@@ -136,3 +136,38 @@ def expect_unchanged(name, argument_names, before, after):
         path = changed(b, a)
         if path is not None:
             raise Failed(f"your {name} changed its argument {arg}{path} in place; work on new arrays instead")
+
+
+def expect_named(what, got, expected, *, dtype=np.float64, mistakes=None, tests=None):
+    """``expect_close``, first trying ``tests``: {message: predicate(got array)} for mistakes that are
+    recognised by transforming the student's value (softmax(got) == expected ...)."""
+    from ..errors import RnnlibError
+
+    array = as_array(what, got)
+    if not (array.shape == np.shape(expected) and is_close(array, expected, dtype)):
+        for message, test in (tests or {}).items():
+            try:
+                with np.errstate(all="ignore"):
+                    hit = bool(test(array))
+            except (ValueError, TypeError, IndexError, FloatingPointError, RnnlibError):
+                hit = False
+            if hit:
+                raise Failed(f"{what}: {message}")
+    expect_close(what, array, expected, dtype=dtype, mistakes=mistakes)
+
+
+def softmax_output_tests(y_ref, dtype, logits="Wya @ a_next + by", course="the course"):
+    """{message: predicate} for the usual mistakes in a cell's softmax output ``y_ref`` (n_y, m),
+    recognised from the student's value alone, so no copy of the output layer's math is needed."""
+    from ..core.functional import softmax
+
+    return {
+        f"you returned yt_pred before the softmax (the logits {logits})":
+            lambda got: is_close(softmax(got), y_ref, dtype),
+        "the softmax runs over the wrong axis: normalize each column (axis 0, over the n_y outputs)":
+            lambda got: (np.allclose(got.sum(axis=1), 1.0, atol=1e-3)
+                         and not np.allclose(got.sum(axis=0), 1.0, atol=1e-3)),
+        # the logit log(p / (1 - p)) undoes a sigmoid: a softmax of it is the right answer
+        f"yt_pred uses sigmoid where {course} uses softmax":
+            lambda got: is_close(softmax(np.log(got) - np.log1p(-got)), y_ref, dtype),
+    }

@@ -21,11 +21,11 @@ Wc's two blocks, since no change of parameters produces them.
 """
 import numpy as np
 
-from ..core.functional import sigmoid, softmax
 from ..core.gradcheck import norm_relative_error, numerical_gradient
 from ..course import gru_step_by_step as gru_course
 from . import runner
-from .compare import expect_close, expect_keys, expect_tuple, expect_unchanged, is_close, snapshot
+from .compare import (expect_close, expect_keys, expect_named, expect_tuple, expect_unchanged, is_close, snapshot,
+                      softmax_output_tests)
 from .exercise import Exercise
 from .verdict import Failed
 
@@ -156,14 +156,7 @@ def _cell_mistakes(xt, a_prev, p):
     a_mistakes["the gates Γu and Γr use tanh; gates use sigmoid (only the candidate uses tanh)"] = (
         tanh_u * both + (1 - tanh_u) * a_prev)
     a_mistakes["a_next is the candidate c̃ alone: mix it with a_prev through the update gate"] = cc
-    logits = p["Wy"] @ a_ref + p["by"]
-    y_mistakes = {
-        "you returned yt_pred before the softmax (the logits Wy @ a_next + by)": logits,
-        "the softmax runs over the wrong axis: normalize each column (axis 0, over the n_y outputs)":
-            softmax(logits, axis=1),
-        "yt_pred is missing the bias by": softmax(p["Wy"] @ a_ref),
-        "yt_pred uses sigmoid where the output uses softmax": sigmoid(logits),
-    }
+    y_mistakes = {"yt_pred is missing the bias by": gru_course.gru_cell_forward(xt, a_prev, dict(p, by=0 * p["by"]))[1]}
     return a_mistakes, y_mistakes
 
 
@@ -190,7 +183,8 @@ def _call_cell(fn, progress, xt, a_prev, p, dtype):
     a_ref, y_ref, cache_ref = gru_course.gru_cell_forward(*snapshot((xt, a_prev, p)))
     a_mistakes, y_mistakes = _cell_mistakes(xt, a_prev, p)
     expect_close("a_next", a_next, a_ref, dtype=dtype, mistakes=a_mistakes)
-    expect_close("yt_pred", yt_pred, y_ref, dtype=dtype, mistakes=y_mistakes)
+    expect_named("yt_pred", yt_pred, y_ref, dtype=dtype, mistakes=y_mistakes,
+                 tests=softmax_output_tests(y_ref, dtype, logits="Wy @ a_next + by", course="the output"))
     _expect_cell_cache("the cache", cache, cache_ref, dtype)
     return a_next, yt_pred
 

@@ -45,7 +45,7 @@ def check(name, fn, forward=None):
         return Verdict(name, False, False, f"check({name!r}, ...) needs your function {name} itself, "
                                            f"got {type(fn).__name__}")
     if forward is not None and not (exercise.takes_forward and callable(forward)):
-        why = "must be your forward function" if exercise.takes_forward else f"is only for backward exercises"
+        why = "must be your forward function" if exercise.takes_forward else "is only for backward exercises"
         return Verdict(name, False, False, f"check({name!r}, ..., forward=...): forward {why}")
     progress = Progress(name)
     try:

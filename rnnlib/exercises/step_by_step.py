@@ -16,12 +16,12 @@ the mistake without a second copy of the math.  Every exercise here is graded by
 """
 import numpy as np
 
-from ..core.functional import softmax
 from ..core.gradcheck import norm_relative_error, numerical_gradient
 from ..course import lstm_step_by_step as lstm_course
 from ..course import rnn_step_by_step as rnn_course
 from ..errors import RnnlibError
-from .compare import as_array, expect_close, expect_keys, expect_tuple, expect_unchanged, is_close, snapshot
+from .compare import (as_array, expect_close, expect_keys, expect_named, expect_tuple, expect_unchanged, is_close,
+                      snapshot, softmax_output_tests)
 from . import runner
 from .exercise import Exercise
 from .verdict import Failed, NotImplementedYet
@@ -72,22 +72,6 @@ def _astype(value, dtype):
     return tuple(_astype(v, dtype) for v in value)
 
 
-def _expect(what, got, expected, *, dtype, mistakes=None, tests=None):
-    """``expect_close``, first trying ``tests``: {message: predicate(got array)} for mistakes that are
-    recognised by transforming the student's value (softmax(got) == expected ...)."""
-    array = as_array(what, got)
-    if not (array.shape == np.shape(expected) and is_close(array, expected, dtype)):
-        for message, test in (tests or {}).items():
-            try:
-                with np.errstate(all="ignore"):
-                    hit = bool(test(array))
-            except (ValueError, TypeError, IndexError, FloatingPointError, RnnlibError):
-                hit = False
-            if hit:
-                raise Failed(f"{what}: {message}")
-    expect_close(what, array, expected, dtype=dtype, mistakes=mistakes)
-
-
 def _gradient_tests(key, expected, dtype):
     """Mistakes any gradient array can show, recognised from the student's value itself."""
     expected = np.asarray(expected, dtype=float)
@@ -119,7 +103,7 @@ def _expect_gradients(name, grads, expected, keys, *, dtype, variants=None):
     expect_keys(f"the dict {name} returns", grads, keys)
     for key in keys:
         mistakes = {message: values[key] for message, values in (variants or {}).items() if key in values}
-        _expect(f"gradients[{key!r}]", grads[key], expected[key], dtype=dtype, mistakes=mistakes,
+        expect_named(f"gradients[{key!r}]", grads[key], expected[key], dtype=dtype, mistakes=mistakes,
                 tests=_gradient_tests(key, expected[key], dtype))
 
 
@@ -451,16 +435,7 @@ def _rnn_cell_mistakes(xt, a_prev, p, a_ref, y_ref, dtype):
     a_tests = {"a_next has no activation: apply tanh to Waa @ a_prev + Wax @ xt + ba":
                lambda got: is_close(np.tanh(got), a_ref, dtype)}
     y_mistakes = {"yt_pred is missing the bias by": cell(xt, a_prev, dict(p, by=np.zeros_like(p["by"])))[1]}
-    y_tests = {
-        "you returned yt_pred before the softmax (the logits Wya @ a_next + by)":
-            lambda got: is_close(softmax(got), y_ref, dtype),
-        "the softmax runs over the wrong axis: normalize each column (axis 0, over the n_y outputs)":
-            lambda got: (np.allclose(got.sum(axis=1), 1.0, atol=1e-3)
-                         and not np.allclose(got.sum(axis=0), 1.0, atol=1e-3)),
-        # the logit log(p / (1 - p)) undoes a sigmoid: a softmax of it is the right answer
-        "yt_pred uses sigmoid where the course uses softmax":
-            lambda got: is_close(softmax(np.log(got) - np.log1p(-got)), y_ref, dtype),
-    }
+    y_tests = softmax_output_tests(y_ref, dtype)
     return a_mistakes, a_tests, y_mistakes, y_tests
 
 
@@ -472,8 +447,8 @@ def _check_rnn_cell_call(fn, progress, xt, a_prev, parameters, dtype):
     a_next, yt_pred, cache = expect_tuple("rnn_cell_forward", result, 3, ("a_next", "yt_pred", "cache"))
     a_ref, y_ref, ref_cache = rnn_course.rnn_cell_forward(*_float64(before))
     a_mistakes, a_tests, y_mistakes, y_tests = _rnn_cell_mistakes(xt, a_prev, parameters, a_ref, y_ref, dtype)
-    _expect("a_next", a_next, a_ref, dtype=dtype, mistakes=a_mistakes, tests=a_tests)
-    _expect("yt_pred", yt_pred, y_ref, dtype=dtype, mistakes=y_mistakes, tests=y_tests)
+    expect_named("a_next", a_next, a_ref, dtype=dtype, mistakes=a_mistakes, tests=a_tests)
+    expect_named("yt_pred", yt_pred, y_ref, dtype=dtype, mistakes=y_mistakes, tests=y_tests)
     _expect_cache("the cache", cache, ref_cache, RNN_CELL_CACHE, dtype=dtype)
     return a_next, yt_pred
 
@@ -530,8 +505,8 @@ def _check_rnn_forward_call(fn, progress, x, a0, parameters, dtype):
     a, y_pred, caches = expect_tuple("rnn_forward", result, 3, ("a", "y_pred", "caches"))
     a_ref, y_ref, ref_caches = rnn_course.rnn_forward(*_float64(before))
     mistakes, a_only = _rnn_sequence_mistakes(x, a0, parameters, a_ref)
-    _expect("a", a, a_ref, dtype=dtype, mistakes={**{k: v[0] for k, v in mistakes.items()}, **a_only})
-    _expect("y_pred", y_pred, y_ref, dtype=dtype,
+    expect_named("a", a, a_ref, dtype=dtype, mistakes={**{k: v[0] for k, v in mistakes.items()}, **a_only})
+    expect_named("y_pred", y_pred, y_ref, dtype=dtype,
             mistakes={**{k: v[1] for k, v in mistakes.items()},
                       "y_pred's axes are (n_y, T_x, m); the course's order is (n_y, m, T_x)": y_ref.transpose(0, 2, 1)})
     _expect_sequence_caches("rnn_forward", caches, ref_caches, x, RNN_CELL_CACHE, dtype)
@@ -805,10 +780,9 @@ def _check_lstm_cell_call(fn, progress, xt, a_prev, c_prev, parameters, dtype):
     result = expect_tuple("lstm_cell_forward", result, 4, ("a_next", "c_next", "yt_pred", "cache"))
     ref = lstm_course.lstm_cell_forward(*_float64(before))
     mistakes = _lstm_cell_mistakes(xt, a_prev, c_prev, parameters, ref)
-    y_tests = {"you returned yt_pred before the softmax (the logits Wy @ a_next + by)":
-               lambda got: is_close(softmax(got), ref[2], dtype)}
+    y_tests = softmax_output_tests(ref[2], dtype, logits="Wy @ a_next + by")
     for index, name in ((1, "c_next"), (0, "a_next"), (2, "yt_pred")):  # c_next first: a_next is made from it
-        _expect(name, result[index], ref[index], dtype=dtype, mistakes=mistakes[index],
+        expect_named(name, result[index], ref[index], dtype=dtype, mistakes=mistakes[index],
                 tests=y_tests if name == "yt_pred" else None)
     _expect_cache("the cache", result[3], ref[3], LSTM_CELL_CACHE, dtype=dtype)
     return result
@@ -876,7 +850,7 @@ def _check_lstm_forward_call(fn, progress, x, a0, parameters, dtype):
     ref = lstm_course.lstm_forward(*_float64(before))
     mistakes = _lstm_sequence_mistakes(x, a0, parameters, ref)
     for index, name in enumerate(("a", "y", "c")):
-        _expect(name, result[index], ref[index], dtype=dtype, mistakes=mistakes[index])
+        expect_named(name, result[index], ref[index], dtype=dtype, mistakes=mistakes[index])
     _expect_sequence_caches("lstm_forward", result[3], ref[3], x, LSTM_CELL_CACHE, dtype)
     return result
 
