@@ -52,8 +52,8 @@ _GATE_KEYS = ("Wu", "bu", "Wr", "br", "Wc", "bc")
 _CELL_KEYS = _GATE_KEYS + ("Wy", "by")
 
 
-def _stack(parameters, where, keys=_CELL_KEYS):
-    """Check a course GRU dict and return it stacked (a StackedGRU).
+def gru_stack_params(parameters, where="gru_stack_params", keys=_CELL_KEYS):
+    """Check a course GRU dict and return it stacked (a StackedGRU), as ``rnnlib.core``'s GRU steps take it.
 
     Wy, by are None when ``keys`` leaves them out (the backward functions do not need them).
     """
@@ -99,7 +99,7 @@ def gru_cell_forward(xt, a_prev, parameters):
     cache = (a_next, a_prev, xt, Γu, Γr, c̃, parameters); the gates and c̃ are (n_a, m).
     """
     where = "gru_cell_forward"
-    stacked = _stack(parameters, where)
+    stacked = gru_stack_params(parameters, where)
     _check_inputs(xt, a_prev, stacked.n_a, stacked.n_x, where)
     a_next, yt_pred, cache = _cell_forward(xt, a_prev, parameters, stacked)
     check_finite_result("a_next", a_next, where)
@@ -114,7 +114,7 @@ def gru_forward(x, a0, parameters):
     Returns (a (n_a, m, T_x), y (n_y, m, T_x), caches) with caches = (list of cell caches, x).
     """
     where = "gru_forward"
-    stacked = _stack(parameters, where)
+    stacked = gru_stack_params(parameters, where)
     n_a, n_x = stacked.n_a, stacked.n_x
     check_numeric_array('x', x, where)
     if np.ndim(x) != 3:
@@ -170,7 +170,7 @@ def gru_cell_backward(da_next, cache):
     """
     where = "gru_cell_backward"
     cache = as_cell_cache(cache, where)
-    stacked = _stack(cache.parameters, where, _GATE_KEYS)
+    stacked = gru_stack_params(cache.parameters, where, _GATE_KEYS)
     check_shape("da_next", da_next, np.shape(cache.a_next), where)
     if (stacked.n_a, stacked.n_x) != (cache.a_next.shape[0], cache.xt.shape[0]):
         raise_shape("the parameters' Wu", cache.parameters["Wu"], f"({cache.a_next.shape[0]}, "
@@ -193,7 +193,7 @@ def gru_backward(da, caches):
     check_numeric_array('da', da, where)
     if np.ndim(da) != 3 or da.shape[2] != len(cell_caches):
         raise_shape("da", da, f"(n_a, m, {len(cell_caches)})", where)
-    stacked = _stack(cell_caches[0].parameters, where, _GATE_KEYS)
+    stacked = gru_stack_params(cell_caches[0].parameters, where, _GATE_KEYS)
     n_a, n_x = stacked.n_a, stacked.n_x
     check_shape("da", da, np.shape(cell_caches[0].a_next) + (len(cell_caches),), where)
     m, T_x = da.shape[1], da.shape[2]

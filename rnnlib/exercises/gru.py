@@ -15,13 +15,13 @@ checks the return structure and that no argument changed in place; the backward 
 numerical gradient check of the student's forward/backward pair (``forward=`` the student's forward,
 else rnnlib's), so a backward that only agrees with a wrong forward is still caught.  Likely mistakes
 are derived from the reference (altered parameters, sub-sequences, one example at a time) or from the
-reference's outputs and cache, not from a second copy of the GRU; only the candidates of two other
-conventions (the reset gate after the product, tanh gates) are rebuilt from the reference's gates and
-Wc's two blocks, since no change of parameters produces them.
+reference's outputs and cache, not from a second copy of the GRU; the other convention (the reset
+gate after the product) is ``rnnlib.core``'s reset-after step on the same stacked weights.
 """
 import numpy as np
 
 from ..core.gradcheck import norm_relative_error, numerical_gradient
+from ..core.cells.gru import gru_reset_after_step_forward
 from ..course import gru_step_by_step as gru_course
 from . import runner
 from .compare import (expect_close, expect_keys, expect_named, expect_tuple, expect_unchanged, is_close, snapshot,
@@ -141,20 +141,18 @@ def _cell_mistakes(xt, a_prev, p):
     a_mistakes = {message: gru_course.gru_cell_forward(xt, a_prev, changed)[0]
                   for message, changed in _parameter_mistakes(p, n_a).items()}
     # the reset gate after the product is the other convention (PyTorch's, cuDNN's); it is not a
-    # change of parameters, so the candidate is rebuilt from the reference's gate and weight blocks
-    product_a, product_x = p["Wc"][:, :n_a] @ a_prev, p["Wc"][:, n_a:] @ xt + p["bc"]
-    after = np.tanh(product_x + gr * product_a)
+    # change of parameters, but it is rnnlib's reset-after step (core) with no recurrent bias: the
+    # same gates, and the candidate tanh(Wc_x xt + bc + Γr * (Wc_a a_prev))
+    stacked = gru_course.gru_stack_params(p, "gru_cell_forward")
+    a_after, _ = gru_reset_after_step_forward(stacked.Wx @ xt + stacked.b, a_prev, stacked.Wh,
+                                                        np.zeros_like(stacked.b))
     a_mistakes["the reset gate multiplies the product (Wc_a a_prev), PyTorch's convention; rnnlib's "
-               "(the lecture's) resets a_prev before it: Wc [Γr * a_prev; xt]"] = a_ref + gu * (after - cc)
+               "(the lecture's) resets a_prev before it: Wc [Γr * a_prev; xt]"] = a_after
     # a_next = Γu c̃ + (1 - Γu) a_prev: swapping one activation changes one factor of the mixture
     a_mistakes["the candidate c̃ uses sigmoid; it uses tanh (the gates use sigmoid)"] = (
         a_ref + gu * (_sigmoid_of_atanh(cc) - cc))
-    tanh_u, tanh_r = _tanh_of_logit(gu), _tanh_of_logit(gr)
     a_mistakes["the update gate Γu uses tanh; the gates use sigmoid (the candidate uses tanh)"] = (
-        a_ref + (tanh_u - gu) * (cc - a_prev))
-    both = np.tanh(product_x + p["Wc"][:, :n_a] @ (tanh_r * a_prev))  # the candidate read through a tanh Γr
-    a_mistakes["the gates Γu and Γr use tanh; gates use sigmoid (only the candidate uses tanh)"] = (
-        tanh_u * both + (1 - tanh_u) * a_prev)
+        a_ref + (_tanh_of_logit(gu) - gu) * (cc - a_prev))
     a_mistakes["a_next is the candidate c̃ alone: mix it with a_prev through the update gate"] = cc
     y_mistakes = {"yt_pred is missing the bias by": gru_course.gru_cell_forward(xt, a_prev, dict(p, by=0 * p["by"]))[1]}
     return a_mistakes, y_mistakes

@@ -150,7 +150,6 @@ CELL_MISTAKES = {
     "reset gate is missing": _cell(reset="none"),
     "c̃ uses sigmoid": _cell(candidate=sigmoid),
     "Γu uses tanh": _cell(update_gate=np.tanh),
-    "gates Γu and Γr use tanh": _cell(gate=np.tanh),
     "missing its bias bc": _cell(biases="ur"),
     "missing its bias bu": _cell(biases="rc"),
     "the biases bu, br, bc are missing": _cell(biases=""),

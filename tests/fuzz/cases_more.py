@@ -291,6 +291,7 @@ MORE_CASES = {
     "as_sequence_caches": lambda: _c(rnn_step_by_step.as_sequence_caches, rnnlib.rnn_forward(
         rng().standard_normal((3, 4, 2)), rng().standard_normal((5, 4)), rnn_params())[2], "fuzz", rnn_step_by_step.as_cell_cache),
     "lstm_stack_params": lambda: _c(lstm_step_by_step.lstm_stack_params, gated_params("fico"), "fuzz"),
+    "gru_stack_params": lambda: _c(gru_step_by_step.gru_stack_params, gated_params("urc"), "fuzz"),
     # ---- the jazz assignment (rnnlib.course.jazz)
     "load_music_utils": lambda: _c(jazz.load_music_utils, "original_metheny.mid"),
     "course_layers": lambda: _c(jazz.course_layers, 78, 8),
