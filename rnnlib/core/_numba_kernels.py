@@ -1,39 +1,79 @@
-"""The cells' per-step elementwise passes as compiled loops (numba); see ``rnnlib.core.kernels``.
+"""The LSTM step's elementwise work as compiled loops (numba); see ``rnnlib.core.kernels``.
 
-Each kernel does, in one loop, exactly the operations the numpy code it stands in for does in
-several passes, in the same order and rounding every intermediate to the array's dtype (the
-constants come in as arguments of that dtype, so no float64 literal widens a float32
-expression), hence the same results bit for bit.  Only imported when numba is in use.
+Only imported when numba is in use.  Two settings matter for speed, and neither changes what is
+computed beyond what the docstrings say:
+
+* ``error_model="numpy"``: a float division does not check for zero (Python's rule would raise
+  ZeroDivisionError), which is what lets the compiler vectorise a loop that divides.
+* ``fastmath`` only in the float32 forward kernel, and only the flags that allow fused
+  multiply-adds and a reciprocal in the division ("contract", "arcp"): not "nnan"/"ninf", so a NaN
+  or an infinity from a diverging model still comes out as numpy's code would give it.
 """
 import numba
+import numpy as np
+
+from .kernels import TANH_CLAMP, TANH_DENOMINATOR, TANH_NUMERATOR
+
+_P = tuple(np.float32(c) for c in TANH_NUMERATOR)
+_Q = tuple(np.float32(c) for c in TANH_DENOMINATOR)
+_CLAMP, _ONE, _HALF = np.float32(TANH_CLAMP), np.float32(1.0), np.float32(0.5)
+_FAST_FLAGS = {"contract", "arcp"}
 
 
-def _jit(function):
+def _jit(function=None, **options):
     # cache=True: compiled once per machine and kept beside this file's bytecode
-    return numba.njit(cache=True, nogil=True)(function)
+    def compile_it(f):
+        return numba.njit(cache=True, nogil=True, error_model="numpy", **options)(f)
+
+    return compile_it if function is None else compile_it(function)
 
 
-@_jit
-def lstm_gates_and_memory(gates, scale, shift, c_prev, c_next):
-    """After the tanh: gates = gates * scale + shift (each gate's activation), in place, and
-    c_next = f * c_prev + i * cc.  gates (4 n_a, m); scale, shift (4 n_a, 1); c_prev, c_next (n_a, m)."""
-    rows, m = gates.shape
-    n_a = rows // 4
-    for r in range(rows):
-        s, k = scale[r, 0], shift[r, 0]
-        for j in range(m):
-            gates[r, j] = gates[r, j] * s + k
+@_jit(inline="always", fastmath=_FAST_FLAGS)
+def tanh32(x):
+    """float32 tanh by ``kernels.rational_tanh``'s formula.  The clamps are written so that a NaN
+    passes through them (a comparison with NaN is false, so the NaN branch is taken)."""
+    x = _CLAMP if x > _CLAMP else x
+    x = -_CLAMP if x < -_CLAMP else x
+    s = x * x
+    p = ((((((_P[6] * s + _P[5]) * s + _P[4]) * s + _P[3]) * s + _P[2]) * s + _P[1]) * s + _P[0])
+    q = (((_Q[3] * s + _Q[2]) * s + _Q[1]) * s + _Q[0])
+    t = x * p / q
+    t = _ONE if t > _ONE else t
+    return -_ONE if t < -_ONE else t
+
+
+@_jit(fastmath=_FAST_FLAGS)
+def lstm_step_forward_float32(z, xw, c_prev, c_next, tanh_c, a_next):
+    """The float32 LSTM step after its matrix product, in one pass over the hidden units.
+
+    z:      (4 n_a, m) ``Wh @ a_prev`` on entry; on return the gate activations (forget, update,
+            candidate, output), which is what the step's cache keeps
+    xw:     (4 n_a, m) ``Wx @ x<t> + b``
+    c_prev: (n_a, m); writes c_next, tanh_c = tanh(c_next) and a_next = o * tanh_c, each (n_a, m).
+    Every array must be C-contiguous for the loop to be vectorised (the caller makes sure).
+    """
+    n_a, m = c_prev.shape
     for r in range(n_a):
+        rf, ri, rc, ro = r, n_a + r, 2 * n_a + r, 3 * n_a + r
         for j in range(m):
-            c_next[r, j] = gates[r, j] * c_prev[r, j] + gates[n_a + r, j] * gates[2 * n_a + r, j]
+            f = _HALF + _HALF * tanh32(_HALF * (z[rf, j] + xw[rf, j]))  # sigmoid(v) = (1 + tanh(v/2)) / 2
+            i = _HALF + _HALF * tanh32(_HALF * (z[ri, j] + xw[ri, j]))
+            cc = tanh32(z[rc, j] + xw[rc, j])
+            o = _HALF + _HALF * tanh32(_HALF * (z[ro, j] + xw[ro, j]))
+            z[rf, j], z[ri, j], z[rc, j], z[ro, j] = f, i, cc, o
+            c = f * c_prev[r, j] + i * cc
+            tc = tanh32(c)
+            c_next[r, j], tanh_c[r, j], a_next[r, j] = c, tc, o * tc
 
 
 @_jit
 def lstm_step_backward(da_next, dc_next, gates, tanh_c, c_prev, one, dxw, dc_prev):
-    """The LSTM step's backward elementwise math (``cells.lstm.lstm_step_backward``) in one loop.
+    """The LSTM step's backward elementwise math (``cells.lstm.lstm_step_backward``) in one loop,
+    the same operations in the same order as the numpy code (so the same bits), for float32 and
+    float64.
 
     Writes dxw (4 n_a, m), the gradient on the gate pre-activations, and dc_prev (n_a, m).
-    ``one`` is 1 in the arrays' dtype.
+    ``one`` is 1 in the arrays' dtype, so no float64 literal widens a float32 expression.
     """
     n_a, m = tanh_c.shape
     for r in range(n_a):

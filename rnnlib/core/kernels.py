@@ -4,10 +4,19 @@ The cells in ``rnnlib.core.cells`` are written in numpy, and that code is the re
 what the notebooks show and what every test and gradient check is written against.  A training
 step of a small LSTM spends much of its time not in the matrix products but in the dozen small
 numpy calls per time step between them (each a pass over a (4 n_a, m) block, plus Python's call
-overhead).  With numba installed (``pip install -e '.[fast]'``) those passes can instead run as
-one compiled loop each; the matrix products and the transcendental functions (``np.tanh``, which
-numpy already runs vectorised) stay numpy's, so the compiled path performs the same floating-point
-operations in the same order and gives the same bits (``tests/core/test_kernels.py`` checks it).
+overhead), and above all in ``np.tanh``: on the project's machine (AVX2, no AVX-512) numpy's
+float32 tanh costs 3-4 ns an element, more than the step's matrix product.  With numba installed
+(``pip install -e '.[fast]'``) the LSTM step's elementwise work instead runs as one compiled loop
+forward and one backward; the matrix products stay numpy's.
+
+* **Backward** (float32 and float64): the same floating-point operations in the same order as the
+  numpy code, so the same bits.
+* **Forward, float32**: one loop from the pre-activations to a<t>, with tanh (and the sigmoid, as
+  (1 + tanh(z/2)) / 2, the numpy code's identity) computed by ``rational_tanh``'s formula, which the
+  compiler vectorises: within 4e-7 (6 units in the last place) of the true tanh, where numpy's is
+  within 1-2 units, so results agree with the numpy path to float32 rounding, not bit for bit.
+  ``tests/core/test_kernels.py`` bounds the difference; ``tools/fit_tanh.py`` fitted the formula.
+* **Forward, float64** runs the numpy code (the rational formula is a float32 approximation).
 
 It is off unless asked for, so nothing needs numba and nothing pays its compile time by default:
 
@@ -20,6 +29,8 @@ variable, warns once and stays on numpy.  Compiled functions are cached on disk 
 """
 import os
 import warnings
+
+import numpy as np
 
 from ..errors import ConfigError
 
@@ -70,20 +81,49 @@ def compiled():
     return _active["module"]
 
 
-_COMPILED_DTYPES = ("float32", "float64")
+_COMPILED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+FLOAT32_ONLY = (np.dtype(np.float32),)
 
 
-def compiled_for(*arrays):
-    """``compiled()``, but None unless every array is float32, or every one float64: the kernels
-    write into arrays of their inputs' dtype, which for mixed or other dtypes (float16, ints)
-    would not be what numpy's promotion gives, so those always run the numpy code."""
+def compiled_for(*arrays, dtypes=_COMPILED_DTYPES):
+    """``compiled()``, but None unless every array has the same dtype and it is one of ``dtypes``
+    (float32 or float64 by default; a kernel written for float32 only passes ``FLOAT32_ONLY``): the
+    kernels write into arrays of their inputs' dtype, which for mixed or other dtypes (float16,
+    ints) would not be what numpy's promotion gives, so those always run the numpy code.
+    Called twice per time step, so it compares dtype objects (no name look-ups)."""
     module = _active["module"]
     if module is None:
         return None
     dtype = arrays[0].dtype
-    if dtype.name not in _COMPILED_DTYPES or any(a.dtype != dtype for a in arrays[1:]):
+    if dtype not in dtypes:
         return None
+    for a in arrays:
+        if a.dtype != dtype:
+            return None
     return module
+
+
+# The compiled float32 tanh: x * P(s) / Q(s) with s = x*x on |x| <= TANH_CLAMP, +-1 beyond (where
+# float32's tanh is +-1 anyway), the result kept inside [-1, 1].  Coefficients of s**0, s**1, ...,
+# as printed by ``python tools/fit_tanh.py`` (a minimax fit of the relative error; --check verifies).
+TANH_CLAMP = 9.0
+TANH_NUMERATOR = (0.9999999934717373, 0.13084070310249604, 0.0031040231694967144, 1.115500090860197e-05,
+                  -2.0227992418325884e-08, 5.279258542481259e-11, -8.492022259524117e-14)
+TANH_DENOMINATOR = (1.0, 0.46417397440995606, 0.02449544584023601, 0.00025462422597668843)
+
+
+def rational_tanh(x):
+    """The compiled kernels' float32 tanh, evaluated with numpy (for tests and for reading):
+    float32 in, float32 out, every operation rounded to float32 as in the kernel (which may also
+    fuse multiply-adds, so its last bit can differ from this)."""
+    x = np.clip(np.asarray(x, dtype=np.float32), -TANH_CLAMP, TANH_CLAMP)
+    s = x * x
+    numerator, denominator = np.float32(TANH_NUMERATOR[-1]), np.float32(TANH_DENOMINATOR[-1])
+    for c in TANH_NUMERATOR[-2::-1]:  # Horner's rule, highest power first
+        numerator = numerator * s + np.float32(c)
+    for c in TANH_DENOMINATOR[-2::-1]:
+        denominator = denominator * s + np.float32(c)
+    return np.clip(x * numerator / denominator, np.float32(-1), np.float32(1))
 
 
 def _from_environment():

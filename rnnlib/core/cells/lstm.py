@@ -66,23 +66,26 @@ def lstm_step_forward(xw, a_prev, c_prev, Wh):
     """
     n_a = a_prev.shape[0]
     gates = Wh @ a_prev  # (4 n_a, m), a fresh array the rest of the step works in place on
+    fast = kernels.compiled_for(gates, xw, c_prev, dtypes=kernels.FLOAT32_ONLY)
+    # numba: the rest of the step in one compiled pass (see rnnlib.core.kernels), for exact shapes
+    # only (the numpy code below also broadcasts)
+    if fast is not None and xw.shape == gates.shape and c_prev.shape == a_prev.shape:
+        c_next, tanh_c, a_next = np.empty_like(c_prev), np.empty_like(c_prev), np.empty_like(c_prev)
+        # the loop is vectorised only over contiguous rows; a time step's slice of the sequence is not
+        fast.lstm_step_forward_float32(gates, np.ascontiguousarray(xw), np.ascontiguousarray(c_prev),
+                                       c_next, tanh_c, a_next)
+        return a_next, c_next, LSTMStepCache(a_prev, c_prev, gates, tanh_c)
     gates += xw
     # One tanh call for all four gates instead of a sigmoid over all and a tanh over one block:
     # the sigmoid rows are halved before the tanh and mapped from (-1, 1) to (0, 1) after it.
     scale, shift = _gate_affine(n_a, gates.dtype)
     gates *= scale
     np.tanh(gates, out=gates)
-    fast = kernels.compiled_for(gates, c_prev)
-    if fast is not None:  # the same operations as the else branch, in one compiled loop
-        c_next = np.empty_like(c_prev)
-        fast.lstm_gates_and_memory(gates, scale, shift, c_prev, c_next)
-        ot = gates[3 * n_a:]
-    else:
-        gates *= scale
-        gates += shift
-        ft, it, cct, ot = gates[:n_a], gates[n_a:2 * n_a], gates[2 * n_a:3 * n_a], gates[3 * n_a:]
-        c_next = ft * c_prev
-        c_next += it * cct
+    gates *= scale
+    gates += shift
+    ft, it, cct, ot = gates[:n_a], gates[n_a:2 * n_a], gates[2 * n_a:3 * n_a], gates[3 * n_a:]
+    c_next = ft * c_prev
+    c_next += it * cct
     tanh_c = np.tanh(c_next)
     a_next = ot * tanh_c
     return a_next, c_next, LSTMStepCache(a_prev, c_prev, gates, tanh_c)
@@ -104,7 +107,8 @@ def lstm_step_backward(da_next, dc_next, cache, Wh, out=None):
     gates, tanh_c, c_prev = cache.gates, cache.tanh_c, cache.c_prev
     n_a = tanh_c.shape[0]
     fast = kernels.compiled_for(gates, tanh_c, c_prev, da_next, dc_next)
-    if fast is not None:  # the same operations as below, in one compiled loop
+    # numba: the same operations as below, in one compiled loop (for exact shapes: no broadcasting)
+    if fast is not None and da_next.shape == dc_next.shape == c_prev.shape == tanh_c.shape:
         # (into a contiguous array: the compiled loop is several times slower writing a strided view)
         dxw, dc_prev = np.empty_like(gates), np.empty_like(tanh_c)
         fast.lstm_step_backward(da_next, dc_next, gates, tanh_c, c_prev, _one(gates.dtype), dxw, dc_prev)
