@@ -54,16 +54,35 @@ def lstm_step_forward_float32(z, xw, c_prev, c_next, tanh_c, a_next):
     """
     n_a, m = c_prev.shape
     for r in range(n_a):
-        rf, ri, rc, ro = r, n_a + r, 2 * n_a + r, 3 * n_a + r
         for j in range(m):
-            f = _HALF + _HALF * tanh32(_HALF * (z[rf, j] + xw[rf, j]))  # sigmoid(v) = (1 + tanh(v/2)) / 2
-            i = _HALF + _HALF * tanh32(_HALF * (z[ri, j] + xw[ri, j]))
-            cc = tanh32(z[rc, j] + xw[rc, j])
-            o = _HALF + _HALF * tanh32(_HALF * (z[ro, j] + xw[ro, j]))
-            z[rf, j], z[ri, j], z[rc, j], z[ro, j] = f, i, cc, o
-            c = f * c_prev[r, j] + i * cc
-            tc = tanh32(c)
-            c_next[r, j], tanh_c[r, j], a_next[r, j] = c, tc, o * tc
+            c_next[r, j], tanh_c[r, j], a_next[r, j] = _lstm_unit(z, xw[r, j], xw[n_a + r, j], xw[2 * n_a + r, j],
+                                                                  xw[3 * n_a + r, j], c_prev[r, j], r, j, n_a)
+
+
+@_jit(fastmath=_FAST_FLAGS)
+def lstm_sequence_step_float32(z, xw, t, c_prev, c_next, tanh_c, H):
+    """``lstm_step_forward_float32`` for step t of a whole sequence, reading its input projection
+    from xw (4 n_a, T, m) and writing a<t> into H (n_a, T, m) at [:, t] directly (both C-contiguous),
+    so the step copies neither."""
+    n_a, m = c_prev.shape
+    for r in range(n_a):
+        for j in range(m):
+            c_next[r, j], tanh_c[r, j], H[r, t, j] = _lstm_unit(z, xw[r, t, j], xw[n_a + r, t, j], xw[2 * n_a + r, t, j],
+                                                                xw[3 * n_a + r, t, j], c_prev[r, j], r, j, n_a)
+
+
+@_jit(inline="always", fastmath=_FAST_FLAGS)
+def _lstm_unit(z, xf, xi, xc, xo, c_prev, r, j, n_a):
+    """One hidden unit of one example: the gates into z (in place), and (c<t>, tanh c<t>, a<t>)."""
+    rf, ri, rc, ro = r, n_a + r, 2 * n_a + r, 3 * n_a + r
+    f = _HALF + _HALF * tanh32(_HALF * (z[rf, j] + xf))  # sigmoid(v) = (1 + tanh(v/2)) / 2
+    i = _HALF + _HALF * tanh32(_HALF * (z[ri, j] + xi))
+    cc = tanh32(z[rc, j] + xc)
+    o = _HALF + _HALF * tanh32(_HALF * (z[ro, j] + xo))
+    z[rf, j], z[ri, j], z[rc, j], z[ro, j] = f, i, cc, o
+    c = f * c_prev + i * cc
+    tc = tanh32(c)
+    return c, tc, o * tc
 
 
 @_jit
@@ -77,14 +96,29 @@ def lstm_step_backward(da_next, dc_next, gates, tanh_c, c_prev, one, dxw, dc_pre
     """
     n_a, m = tanh_c.shape
     for r in range(n_a):
-        rf, ri, rc, ro = r, n_a + r, 2 * n_a + r, 3 * n_a + r
         for j in range(m):
-            f, i, cc, o = gates[rf, j], gates[ri, j], gates[rc, j], gates[ro, j]
-            tc, da = tanh_c[r, j], da_next[r, j]
-            dc = (one - tc * tc) * o * da + dc_next[r, j]
-            # sigmoid rows: (1 - g) * g; the candidate's tanh row: (1 - g) * (g + 1)
-            dxw[rf, j] = dc * c_prev[r, j] * ((one - f) * f)
-            dxw[ri, j] = dc * cc * ((one - i) * i)
-            dxw[rc, j] = dc * i * ((one - cc) * (cc + one))
-            dxw[ro, j] = da * tc * ((one - o) * o)
-            dc_prev[r, j] = dc * f
+            dxw[r, j], dxw[n_a + r, j], dxw[2 * n_a + r, j], dxw[3 * n_a + r, j], dc_prev[r, j] = _lstm_unit_back(
+                da_next[r, j], dc_next[r, j], gates, tanh_c[r, j], c_prev[r, j], one, r, j, n_a)
+
+
+@_jit
+def lstm_sequence_back(da_above, dH, t, dc_next, gates, tanh_c, c_prev, one, dXW, dc_prev):
+    """``lstm_step_backward`` for step t of a whole sequence: da<t> is ``da_above`` (n_a, m), from
+    step t+1, plus dH[:, t] (dH (n_a, T, m)), added here as the numpy loop adds it; dxw is written
+    into dXW (4 n_a, T, m) at [:, t] directly (both C-contiguous)."""
+    n_a, m = tanh_c.shape
+    for r in range(n_a):
+        for j in range(m):
+            dXW[r, t, j], dXW[n_a + r, t, j], dXW[2 * n_a + r, t, j], dXW[3 * n_a + r, t, j], dc_prev[r, j] = \
+                _lstm_unit_back(da_above[r, j] + dH[r, t, j], dc_next[r, j], gates, tanh_c[r, j], c_prev[r, j],
+                                one, r, j, n_a)
+
+
+@_jit(inline="always")
+def _lstm_unit_back(da, dc_next, gates, tc, c_prev, one, r, j, n_a):
+    """One hidden unit of one example: (the four gates' dxw, dc_prev)."""
+    f, i, cc, o = gates[r, j], gates[n_a + r, j], gates[2 * n_a + r, j], gates[3 * n_a + r, j]
+    dc = (one - tc * tc) * o * da + dc_next
+    # sigmoid rows: (1 - g) * g; the candidate's tanh row: (1 - g) * (g + 1)
+    return (dc * c_prev * ((one - f) * f), dc * cc * ((one - i) * i), dc * i * ((one - cc) * (cc + one)),
+            da * tc * ((one - o) * o), dc * f)

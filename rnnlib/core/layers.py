@@ -33,7 +33,12 @@ from .cells.gru import (
     gru_step_backward,
     gru_step_forward,
 )
-from .cells.lstm import lstm_step_backward, lstm_step_forward
+from .cells.lstm import (
+    lstm_layer_backward_compiled,
+    lstm_layer_forward_compiled,
+    lstm_step_backward,
+    lstm_step_forward,
+)
 from .cells.rnn import RNNStepCache, rnn_step_backward, rnn_step_forward
 
 State = tuple  # of (n_a, m) arrays: (a,) or (a, c)
@@ -67,6 +72,11 @@ class Cell:
     #: True when ``Wh`` carries a recurrent bias as its last column, shape (gates*n_a, n_a + 1);
     #: the loops form that column's gradient together with the weights' (see ``gru_reset_after``).
     recurrent_bias: bool = False
+    #: Optional compiled versions of the plain loops (``rnnlib.core.kernels``): forward(xw, state0, Wh)
+    #: -> what ``layer_forward`` returns, backward(dH, dstate_last, caches, Wh) -> (dXW, dstate0);
+    #: each returns None where it does not apply, and the numpy loop below runs instead.
+    compiled_forward: Any = None
+    compiled_backward: Any = None
 
     def recurrent_shape(self, n_a):
         """The shape of this cell's ``Wh`` for hidden size ``n_a``."""
@@ -151,7 +161,8 @@ def _gru_reset_after_inputs(cache, keep=None):
 CELLS = {
     "rnn": Cell("rnn", 1, 1, _rnn_step, _rnn_back, _all_rows_read_a_prev),
     "gru": Cell("gru", 3, 1, _gru_step, _gru_back, _gru_inputs),
-    "lstm": Cell("lstm", 4, 2, _lstm_step, _lstm_back, _all_rows_read_a_prev),
+    "lstm": Cell("lstm", 4, 2, _lstm_step, _lstm_back, _all_rows_read_a_prev,
+                 compiled_forward=lstm_layer_forward_compiled, compiled_backward=lstm_layer_backward_compiled),
     "gru_reset_after": Cell(
         "gru_reset_after", 3, 1, _gru_reset_after_step, _gru_reset_after_back, _gru_reset_after_inputs, True
     ),
@@ -191,6 +202,10 @@ def _steps(T, reverse):
 
 
 def _plain_forward(cell, xw, state0, Wh):
+    if cell.compiled_forward is not None:
+        done = cell.compiled_forward(xw, state0, Wh)
+        if done is not None:
+            return done
     n_a, T, m = state0[0].shape[0], xw.shape[1], xw.shape[2]
     H = np.empty((n_a, T, m), dtype=xw.dtype)
     caches, state = [], state0
@@ -226,6 +241,10 @@ def layer_backward(cell, dH, dstate_last, caches, Wh, mask=None, reverse=False, 
 
 
 def _plain_backward(cell, dH, dstate_last, caches, Wh):
+    if cell.compiled_backward is not None:
+        done = cell.compiled_backward(dH, dstate_last, caches, Wh)
+        if done is not None:
+            return done[0], _recurrent_gradient(cell, done[0], caches, Wh), done[1]
     n_a, T, m = dH.shape
     dXW = np.empty((Wh.shape[0], T, m), dtype=dH.dtype)
     dstate = dstate_last or tuple(np.zeros((n_a, m), dH.dtype) for _ in range(cell.n_states))

@@ -247,3 +247,65 @@ def test_mixed_or_other_dtypes_run_the_numpy_code(restore_kernels):
 
     _assert_same(*_both(step, restore_kernels))
     assert step()[1].dtype == np.float64
+
+
+def _sequence(dtype, n_a=6, T=5, m=4, seed=2):
+    rng = np.random.default_rng(seed)
+    xw = rng.standard_normal((4 * n_a, T, m)).astype(dtype)
+    Wh = (rng.standard_normal((4 * n_a, n_a)) / np.sqrt(n_a)).astype(dtype)
+    state0 = tuple(rng.standard_normal((n_a, m)).astype(dtype) for _ in range(2))
+    dH = rng.standard_normal((n_a, T, m)).astype(dtype)
+    return xw, Wh, state0, dH
+
+
+@needs_numba
+def test_the_compiled_sequence_loops_run_only_where_they_apply(restore_kernels):
+    from rnnlib.core.cells.lstm import lstm_layer_backward_compiled, lstm_layer_forward_compiled
+
+    xw, Wh, state0, dH = _sequence(np.float32)
+    kernels.use("numpy")
+    assert lstm_layer_forward_compiled(xw, state0, Wh) is None
+    _, _, caches = layer_forward(CELLS["lstm"], xw, state0, Wh)
+    assert lstm_layer_backward_compiled(dH, None, caches, Wh) is None
+    kernels.use("numba")
+    assert lstm_layer_forward_compiled(xw, state0, Wh) is not None
+    assert lstm_layer_backward_compiled(dH, None, caches, Wh) is not None
+    x64, W64, s64, dH64 = _sequence(np.float64)
+    assert lstm_layer_forward_compiled(x64, s64, W64) is None  # the rational tanh is float32's
+    assert lstm_layer_forward_compiled(xw[:, :, :3], state0, Wh) is None  # not contiguous
+    assert lstm_layer_forward_compiled(xw, (state0[0], state0[1][:, :3]), Wh) is None  # shapes disagree
+    assert lstm_layer_backward_compiled(dH[:, :4], None, caches, Wh) is None  # T disagrees with the caches
+    assert lstm_layer_backward_compiled(dH.astype(np.float64), None, caches, Wh) is None
+
+
+@needs_numba
+def test_the_compiled_forward_loop_is_the_compiled_step_repeated(restore_kernels):
+    """The sequence kernel reads and writes inside the (., T, m) arrays; the step kernel works on
+    copies: the same arithmetic, so the same bits, and a final state that is not a view into H."""
+    xw, Wh, state0, _ = _sequence(np.float32)
+    kernels.use("numba")
+    H, (a, c), caches = layer_forward(CELLS["lstm"], xw, state0, Wh)
+    state = state0
+    for t in range(xw.shape[1]):
+        a_t, c_t, cache = lstm_step_forward(np.ascontiguousarray(xw[:, t]), state[0], state[1], Wh)
+        np.testing.assert_array_equal(H[:, t], a_t)
+        np.testing.assert_array_equal(caches[t].gates, cache.gates)
+        state = (a_t, c_t)
+    np.testing.assert_array_equal(a, state[0])
+    np.testing.assert_array_equal(c, state[1])
+    assert not np.shares_memory(a, H)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_compiled_backward_loop_is_bitwise_the_numpy_loop(dtype, restore_kernels):
+    xw, Wh, state0, dH = _sequence(dtype)
+    dlast = tuple(np.random.default_rng(3).standard_normal(state0[0].shape).astype(dtype) for _ in range(2))
+    kernels.use("numpy")
+    _, _, caches = layer_forward(CELLS["lstm"], xw, state0, Wh)
+    _assert_same(*_both(lambda: _flat(layer_backward(CELLS["lstm"], dH, dlast, caches, Wh)), restore_kernels))
+
+
+def _flat(result):
+    dXW, dWh, dstate0 = result
+    return (dXW, dWh, *dstate0)

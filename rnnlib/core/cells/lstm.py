@@ -148,3 +148,72 @@ def _derivative_offset(n_a, dtype):
 @functools.lru_cache(maxsize=None)
 def _one(dtype):
     return dtype.type(1)
+
+
+# ----------------------------------------------------------------------------- compiled sequence loops
+# ``rnnlib.core.layers`` runs a sequence by calling the step functions above once per time step; the
+# step's input projection and output are (4 n_a, m) and (n_a, m) slices of (., T, m) arrays, which
+# numpy handles as strided views but the compiled loop only vectorises over contiguous rows.  With
+# numba in use, these two run the same plain loop (no mask, forward in time, no recurrent dropout)
+# on kernels that read and write those slices inside the (., T, m) arrays, saving a copy per step
+# each way.  They return None wherever the compiled path does not apply, and the caller then runs
+# its own loop over the functions above.
+
+
+def lstm_layer_forward_compiled(xw, state0, Wh):
+    """``layers.layer_forward`` for the LSTM on the compiled float32 kernel, or None.
+
+    xw (4 n_a, T, m), state0 (a0, c0) each (n_a, m), Wh (4 n_a, n_a), all float32.
+    Returns (H (n_a, T, m), (a, c) final state, [LSTMStepCache] one per step) like the plain loop.
+    """
+    a, c = state0
+    fast = kernels.compiled_for(xw, a, c, Wh, dtypes=kernels.FLOAT32_ONLY)
+    if fast is None or xw.ndim != 3 or a.ndim != 2 or not xw.flags.c_contiguous:
+        return None
+    n_a, m = a.shape
+    if xw.shape[0] != 4 * n_a or xw.shape[2] != m or c.shape != (n_a, m) or Wh.shape != (4 * n_a, n_a):
+        return None
+    T = xw.shape[1]
+    H = np.empty((n_a, T, m), dtype=xw.dtype)
+    c = np.ascontiguousarray(c)
+    caches = []
+    for t in range(T):
+        gates = Wh @ a  # a is H[:, t-1]: rows of m contiguous floats, which BLAS reads in place
+        c_next, tanh_c = np.empty_like(c), np.empty_like(c)
+        fast.lstm_sequence_step_float32(gates, xw, t, c, c_next, tanh_c, H)
+        caches.append(LSTMStepCache(a, c, gates, tanh_c))
+        a, c = H[:, t], c_next
+    return H, (a.copy(), c), caches
+
+
+def lstm_layer_backward_compiled(dH, dstate_last, caches, Wh):
+    """The time loop of ``layers.layer_backward`` for the LSTM on the compiled kernel, or None.
+
+    dH (n_a, T, m); dstate_last (da, dc) or None; caches from either forward loop; Wh (4 n_a, n_a).
+    Returns (dXW (4 n_a, T, m), (da0, dc0)); the caller forms dWh from dXW.  The same bits as the
+    numpy loop (float32 and float64).
+    """
+    dtype_ok = kernels.compiled_for(dH, Wh)
+    if dtype_ok is None or dH.ndim != 3 or not dH.flags.c_contiguous:
+        return None
+    n_a, T, m = dH.shape
+    if len(caches) != T or Wh.shape != (4 * n_a, n_a):
+        return None
+    for cache in caches:
+        if kernels.compiled_for(dH, cache.gates, cache.tanh_c, cache.c_prev) is None \
+                or cache.gates.shape != (4 * n_a, m) or cache.tanh_c.shape != (n_a, m) or cache.c_prev.shape != (n_a, m):
+            return None
+    if dstate_last is None:
+        da, dc = np.zeros((n_a, m), dH.dtype), np.zeros((n_a, m), dH.dtype)
+    else:
+        da, dc = dstate_last
+        if kernels.compiled_for(dH, da, dc) is None or da.shape != (n_a, m) or dc.shape != (n_a, m):
+            return None
+    dXW = np.empty((4 * n_a, T, m), dtype=dH.dtype)
+    one = _one(dH.dtype)
+    for t in reversed(range(T)):
+        cache = caches[t]
+        dc_prev = np.empty((n_a, m), dtype=dH.dtype)
+        dtype_ok.lstm_sequence_back(da, dH, t, dc, cache.gates, cache.tanh_c, cache.c_prev, one, dXW, dc_prev)
+        da, dc = Wh.T @ dXW[:, t], dc_prev
+    return dXW, (da, dc)
