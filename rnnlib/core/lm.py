@@ -313,12 +313,13 @@ def forward(parameters, X, Y, state=None, dropout=0.0, rng=None):
 def input_projection(Wax, b, X):
     """Layer 1's ``Wax @ one_hot(X) + b`` for every step at once: a column gather, (G*n_a, T, m).
 
-    ``np.take`` is about three times faster than fancy indexing here; it gathers from ``Wax + b``
-    (the same sums, formed once per id instead of once per position); ids of -1 (the zero input)
-    gather some column that is then set to ``b``, a pass skipped when there are none (text streams).
+    It gathers from ``Wax + b`` (the same sums, formed once per id instead of once per position);
+    ids of -1 (the zero input) gather the last column, which is then set to ``b``, a pass skipped
+    when there are none (text streams).  Fancy indexing is faster than ``np.take(..., axis=1)`` with
+    numpy 2.4 on every shape measured, 1.5x for a 2 x 128 LSTM's (512, 65) table and (64, 64) ids.
     """
     with_bias = Wax + b  # (G*n_a, V): adding b to V columns here, not to T*m gathered ones
-    xw = np.take(with_bias, X, axis=1)
+    xw = with_bias[:, X]
     if X.size and X.min() < 0:
         xw[:, X < 0] = b  # the zero input: only the bias
     return xw
