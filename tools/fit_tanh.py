@@ -3,10 +3,9 @@
     python tools/fit_tanh.py           # print the coefficients and their float32 error
     python tools/fit_tanh.py --check   # exit 1 unless rnnlib.core.kernels holds what this fit gives
 
-Why: numpy's float32 ``tanh`` costs about 3-4 ns per element on the project's machine (AVX2, no
-AVX-512), more than the matrix product of an LSTM step, and numba calls libm's scalar ``tanhf``
-(worse).  A rational function of ``s = x*x`` is only multiplies, adds and one division, which the
-compiler vectorises: about eight times faster than ``np.tanh`` there.
+Why: numpy's float32 ``tanh`` is slow on the project's machine (AVX2, no AVX-512), and numba calls
+libm's scalar ``tanhf`` (slower still).  A rational function of ``s = x*x`` is only multiplies, adds
+and one division, which the compiler vectorises.
 
 What: ``tanh(x) ~ x * P(s) / Q(s)`` on ``|x| <= CLAMP`` (beyond it float32's tanh is +-1), with
 ``P`` of degree 6 and ``Q`` of degree 3 in ``s`` and ``Q(0) = 1``.  The fit minimises the relative

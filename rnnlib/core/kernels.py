@@ -4,8 +4,8 @@ The cells in ``rnnlib.core.cells`` are written in numpy, and that code is the re
 what the notebooks show and what every test and gradient check is written against.  A training
 step of a small LSTM spends much of its time not in the matrix products but in the dozen small
 numpy calls per time step between them (each a pass over a (4 n_a, m) block, plus Python's call
-overhead), and above all in ``np.tanh``: on the project's machine (AVX2, no AVX-512) numpy's
-float32 tanh costs 3-4 ns an element, more than the step's matrix product.  With numba installed
+overhead), and above all in ``np.tanh``, which is slow in float32 on the project's machine (AVX2, no
+AVX-512).  With numba installed
 (``pip install -e '.[fast]'``) the LSTM step's elementwise work instead runs as one compiled loop
 forward and one backward; the matrix products stay numpy's.
 
