@@ -315,11 +315,13 @@ def input_projection(Wax, b, X):
 
     It gathers from ``Wax + b`` (the same sums, formed once per id instead of once per position);
     ids of -1 (the zero input) gather the last column, which is then set to ``b``, a pass skipped
-    when there are none (text streams).  Fancy indexing, which was faster than ``np.take(..., axis=1)``
-    with numpy 2.4 on every shape tried.
+    when there are none (text streams).  The result is C-contiguous, which the time loops need (each
+    step reads xw[:, t] as rows of m contiguous numbers, and the compiled loops refuse other layouts):
+    ``with_bias[:, X]`` is a little faster but comes back in a strided layout that costs far more
+    downstream.  ``take`` over the flattened ids is faster than over the (T, m) array.
     """
     with_bias = Wax + b  # (G*n_a, V): adding b to V columns here, not to T*m gathered ones
-    xw = with_bias[:, X]
+    xw = np.take(with_bias, X.reshape(-1), axis=1).reshape(with_bias.shape[0], *X.shape)
     if X.size and X.min() < 0:
         xw[:, X < 0] = b  # the zero input: only the bias
     return xw

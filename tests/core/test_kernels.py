@@ -309,3 +309,31 @@ def test_the_compiled_backward_loop_is_bitwise_the_numpy_loop(dtype, restore_ker
 def _flat(result):
     dXW, dWh, dstate0 = result
     return (dXW, dWh, *dstate0)
+
+
+@needs_numba
+def test_every_layer_of_a_float32_lstm_model_takes_the_compiled_loops(restore_kernels, monkeypatch):
+    """lm.forward/backward hand each layer's arrays to the compiled loops in a layout they accept."""
+    import dataclasses
+
+    from rnnlib.core import layers
+
+    taken = []
+
+    def spy(name, loop):
+        def spied(*args):
+            result = loop(*args)
+            taken.append((name, result is not None))
+            return result
+        return spied
+
+    cell = layers.CELLS["lstm"]
+    monkeypatch.setitem(layers.CELLS, "lstm", dataclasses.replace(
+        cell, compiled_forward=spy("forward", cell.compiled_forward),
+        compiled_backward=spy("backward", cell.compiled_backward)))
+    kernels.use("numba")
+    parameters = lm.init_parameters(11, 6, 0, np.dtype(np.float32), cell="lstm", layers=2)
+    X = np.random.default_rng(0).integers(0, 11, (5, 4))
+    _, _, cache = lm.forward(parameters, X, X)
+    lm.backward(cache)
+    assert taken == [("forward", True), ("forward", True), ("backward", True), ("backward", True)]

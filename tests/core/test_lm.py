@@ -359,3 +359,18 @@ def test_issue9_init_parameters_refuses_a_forget_bias_the_dtype_cannot_hold():
     from rnnlib.errors import ConfigError
     with pytest.raises(ConfigError, match="overflows float32"):
         init_parameters(10, 4, 0, np.float32, "lstm", 1, 1e308)
+
+
+def test_the_input_projection_is_the_biased_columns_in_a_c_contiguous_array():
+    """The time loops read xw[:, t] as rows of m contiguous numbers, and the compiled loops refuse
+    any other layout (a strided gather once sent layer 1 of every model back to the slow loop)."""
+    rng = np.random.default_rng(0)
+    Wax, b = rng.standard_normal((8, 5)), rng.standard_normal((8, 1))
+    X = rng.integers(0, 5, (7, 3))
+    xw = lm.input_projection(Wax, b, X)
+    assert xw.shape == (8, 7, 3) and xw.flags.c_contiguous
+    np.testing.assert_array_equal(xw, (Wax + b)[:, X])
+    X[2, 1] = -1  # the zero input: the bias alone
+    xw = lm.input_projection(Wax, b, X)
+    assert xw.flags.c_contiguous
+    np.testing.assert_array_equal(xw[:, 2, 1], b[:, 0])
