@@ -60,15 +60,20 @@ def lstm_step_forward_float32(z, xw, c_prev, c_next, tanh_c, a_next):
 
 
 @_jit(fastmath=_FAST_FLAGS)
-def lstm_sequence_step_float32(z, xw, t, c_prev, c_next, tanh_c, H):
-    """``lstm_step_forward_float32`` for step t of a whole sequence, reading its input projection
-    from xw (4 n_a, T, m) and writing a<t> into H (n_a, T, m) at [:, t] directly (both C-contiguous),
-    so the step copies neither."""
-    n_a, m = c_prev.shape
+def lstm_sequence_step_float32(z, xw, t, C, tanh_C, A):
+    """``lstm_step_forward_float32`` for step t of a whole sequence, on the sequence's arrays
+    (all C-contiguous), so the step copies nothing:
+
+    xw (4 n_a, T, m): reads the step's input projection at [:, t];
+    C (T + 1, n_a, m): reads c<t-1> at [t], writes c<t> at [t + 1];
+    tanh_C (T, n_a, m): writes tanh(c<t>) at [t];
+    A (n_a, T + 1, m): writes a<t> at [:, t + 1] (A[:, 0] is the initial state).
+    """
+    n_a, m = C.shape[1], C.shape[2]
     for r in range(n_a):
         for j in range(m):
-            c_next[r, j], tanh_c[r, j], H[r, t, j] = _lstm_unit(z, xw[r, t, j], xw[n_a + r, t, j], xw[2 * n_a + r, t, j],
-                                                                xw[3 * n_a + r, t, j], c_prev[r, j], r, j, n_a)
+            C[t + 1, r, j], tanh_C[t, r, j], A[r, t + 1, j] = _lstm_unit(
+                z, xw[r, t, j], xw[n_a + r, t, j], xw[2 * n_a + r, t, j], xw[3 * n_a + r, t, j], C[t, r, j], r, j, n_a)
 
 
 @_jit(inline="always", fastmath=_FAST_FLAGS)

@@ -34,6 +34,7 @@ from .cells.gru import (
     gru_step_forward,
 )
 from .cells.lstm import (
+    CachesWithInputs,
     lstm_layer_backward_compiled,
     lstm_layer_forward_compiled,
     lstm_step_backward,
@@ -256,12 +257,16 @@ def _plain_backward(cell, dH, dstate_last, caches, Wh):
 
 def _recurrent_gradient(cell, dXW, caches, Wh, keep=None):
     """dWh from every step at once: each row block's (dXW * scale) times the inputs it multiplied,
-    flattened over (T, m), in one matrix product per block."""
+    flattened over (T, m), in one matrix product per block.  The steps' inputs are stacked into one
+    array first, unless the caches already hold them side by side (``CachesWithInputs``)."""
     T, m = dXW.shape[1], dXW.shape[2]
     dWh = np.zeros_like(Wh)
     per_step = [cell.recurrent_inputs(c) if keep is None else cell.recurrent_inputs(c, keep) for c in caches]
     for k, (rows, _, scale) in enumerate(per_step[0]):
-        inputs = np.stack([step[k][1] for step in per_step], axis=1)
+        if isinstance(caches, CachesWithInputs) and len(per_step[0]) == 1 and keep is None:
+            inputs = caches.inputs  # every step's input already side by side (the compiled LSTM's)
+        else:
+            inputs = np.stack([step[k][1] for step in per_step], axis=1)
         inputs = inputs.reshape(inputs.shape[0], T * m)
         delta = dXW[rows]
         if scale is not None:

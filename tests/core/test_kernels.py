@@ -297,6 +297,31 @@ def test_the_compiled_forward_loop_is_the_compiled_step_repeated(restore_kernels
 
 
 @needs_numba
+def test_the_compiled_forward_hands_the_weight_gradient_every_steps_input_at_once(restore_kernels):
+    """Its caches carry a<-1> ... a<T-2> side by side, so dWh is one product without stacking
+    them first: the same product on the same numbers, so the same bits as the stacked path."""
+    from rnnlib.core.cells.lstm import CachesWithInputs
+    from rnnlib.core.layers import _recurrent_gradient
+
+    xw, Wh, state0, dH = _sequence(np.float32)
+    kernels.use("numba")
+    cell = CELLS["lstm"]
+    H, _, caches = layer_forward(cell, xw, state0, Wh)
+    assert isinstance(caches, CachesWithInputs)
+    np.testing.assert_array_equal(caches.inputs[:, 0], state0[0])
+    np.testing.assert_array_equal(caches.inputs[:, 1:], H[:, :-1])
+    for t, cache in enumerate(caches):
+        assert np.shares_memory(cache.a_prev, caches.inputs)
+        np.testing.assert_array_equal(cache.a_prev, caches.inputs[:, t])
+    dXW = np.random.default_rng(4).standard_normal(xw.shape).astype(np.float32)
+    joined = _recurrent_gradient(cell, dXW, caches, Wh)
+    np.testing.assert_array_equal(joined, _recurrent_gradient(cell, dXW, list(caches), Wh))
+    _, dWh, _ = layer_backward(cell, dH, None, caches, Wh)
+    _, dWh_stacked, _ = layer_backward(cell, dH, None, list(caches), Wh)
+    np.testing.assert_array_equal(dWh, dWh_stacked)
+
+
+@needs_numba
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_the_compiled_backward_loop_is_bitwise_the_numpy_loop(dtype, restore_kernels):
     xw, Wh, state0, dH = _sequence(dtype)

@@ -160,30 +160,46 @@ def _one(dtype):
 # its own loop over the functions above.
 
 
+class CachesWithInputs(list):
+    """A sequence's per-step caches (a list indexed by t) that also carry every step's recurrent
+    input as one (n_a, T, m) array, ``inputs``, laid out so that it flattens to (n_a, T*m) without a
+    copy.  ``layers`` then forms dWh in one matrix product on it instead of first stacking the
+    steps' inputs into a new array (the same product on the same numbers)."""
+
+    def __init__(self, steps, inputs):
+        super().__init__(steps)
+        self.inputs = inputs
+
+
 def lstm_layer_forward_compiled(xw, state0, Wh):
     """``layers.layer_forward`` for the LSTM on the compiled float32 kernel, or None.
 
     xw (4 n_a, T, m), state0 (a0, c0) each (n_a, m), Wh (4 n_a, n_a), all float32.
-    Returns (H (n_a, T, m), (a, c) final state, [LSTMStepCache] one per step) like the plain loop.
+    Returns (H (n_a, T, m), (a, c) final state, per-step caches) like the plain loop, with two
+    differences in layout that save copies: H is a view, ``[:, 1:]``, of an (n_a, T + 1, m) array
+    whose ``[:, 0]`` holds a copy of a0, and the caches come as ``CachesWithInputs`` carrying
+    ``[:, :T]`` of that array, every step's recurrent input at once, for the weight gradient.
     """
-    a, c = state0
-    fast = kernels.compiled_for(xw, a, c, Wh, dtypes=kernels.FLOAT32_ONLY)
-    if fast is None or xw.ndim != 3 or a.ndim != 2 or not xw.flags.c_contiguous:
+    a0, c0 = state0
+    fast = kernels.compiled_for(xw, a0, c0, Wh, dtypes=kernels.FLOAT32_ONLY)
+    if fast is None or xw.ndim != 3 or a0.ndim != 2 or not xw.flags.c_contiguous:
         return None
-    n_a, m = a.shape
-    if xw.shape[0] != 4 * n_a or xw.shape[2] != m or c.shape != (n_a, m) or Wh.shape != (4 * n_a, n_a):
+    n_a, m = a0.shape
+    if xw.shape[0] != 4 * n_a or xw.shape[2] != m or c0.shape != (n_a, m) or Wh.shape != (4 * n_a, n_a):
         return None
     T = xw.shape[1]
-    H = np.empty((n_a, T, m), dtype=xw.dtype)
-    c = np.ascontiguousarray(c)
-    caches = []
+    A = np.empty((n_a, T + 1, m), dtype=xw.dtype)  # a<-1> = a0, then a<0> ... a<T-1>
+    C = np.empty((T + 1, n_a, m), dtype=xw.dtype)  # c0, then c<0> ... c<T-1>
+    tanh_C = np.empty((T, n_a, m), dtype=xw.dtype)
+    A[:, 0], C[0] = a0, c0
+    steps = []
     for t in range(T):
-        gates = Wh @ a  # a is H[:, t-1]: rows of m contiguous floats, which BLAS reads in place
-        c_next, tanh_c = np.empty_like(c), np.empty_like(c)
-        fast.lstm_sequence_step_float32(gates, xw, t, c, c_next, tanh_c, H)
-        caches.append(LSTMStepCache(a, c, gates, tanh_c))
-        a, c = H[:, t], c_next
-    return H, (a.copy(), c), caches
+        a_prev = A[:, t]  # rows of m contiguous floats, which BLAS reads in place
+        gates = Wh @ a_prev
+        fast.lstm_sequence_step_float32(gates, xw, t, C, tanh_C, A)
+        steps.append(LSTMStepCache(a_prev, C[t], gates, tanh_C[t]))
+    caches = CachesWithInputs(steps, A[:, :T])
+    return A[:, 1:], (A[:, T].copy(), C[T]), caches
 
 
 def lstm_layer_backward_compiled(dH, dstate_last, caches, Wh):
