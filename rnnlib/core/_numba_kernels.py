@@ -127,3 +127,61 @@ def _lstm_unit_back(da, dc_next, gates, tc, c_prev, one, r, j, n_a):
     # sigmoid rows: (1 - g) * g; the candidate's tanh row: (1 - g) * (g + 1)
     return (dc * c_prev * ((one - f) * f), dc * cc * ((one - i) * i), dc * i * ((one - cc) * (cc + one)),
             da * tc * ((one - o) * o), dc * f)
+
+
+# ----------------------------------------------------------------------------- the reset-after GRU
+# (``cells.gru.gru_reset_after_step_forward`` / ``_backward``, Keras's reset_after=True, PyTorch's nn.GRU)
+
+
+@_jit(fastmath=_FAST_FLAGS)
+def gru_reset_after_sequence_step_float32(rec, xw, t, a_prev, N, A, a_next):
+    """The float32 reset-after GRU step t after its matrix product, on the sequence's arrays (all
+    C-contiguous):
+
+    rec (3 n_a, m): ``Wh a<t-1> + bh`` on entry; on return its update and reset rows hold the gates
+        Γu and Γr and its candidate rows still hold the product the reset gate scaled (all three
+        are what the step's cache keeps);
+    xw (3 n_a, T, m): reads the step's input projection at [:, t];
+    a_prev (n_a, m): a<t-1>;
+    N (T, n_a, m): writes the candidate n<t> at [t];
+    A (n_a + 1, T + 1, m): writes a<t> at [:n_a, t + 1];
+    a_next (n_a, m): writes a<t> again, the next step's a_prev.
+    a<t-1> is read from its own array rather than from A[:n_a, t]: a loop that reads and writes
+    the same array is not vectorised (about 8x slower here).
+    """
+    n_a, m = N.shape[1], N.shape[2]
+    for r in range(n_a):
+        ru, rr, rc = r, n_a + r, 2 * n_a + r
+        for j in range(m):
+            update = _HALF + _HALF * tanh32(_HALF * (xw[ru, t, j] + rec[ru, j]))  # sigmoid, as in the LSTM
+            reset = _HALF + _HALF * tanh32(_HALF * (xw[rr, t, j] + rec[rr, j]))
+            candidate = tanh32(xw[rc, t, j] + reset * rec[rc, j])
+            rec[ru, j], rec[rr, j], N[t, r, j] = update, reset, candidate
+            a = update * candidate + (_ONE - update) * a_prev[r, j]
+            A[r, t + 1, j] = a
+            a_next[r, j] = a
+
+
+@_jit
+def gru_reset_after_sequence_back(da_above, dH, t, update, reset, candidate, rc, a_prev, one, dXW, d_rc, carry):
+    """The reset-after GRU step t's backward elementwise math, the same operations in the same
+    order as ``cells.gru.gru_reset_after_step_backward`` (so the same bits), float32 or float64.
+
+    da<t> is ``da_above`` (n_a, m), from step t+1, plus dH[:, t] (dH (n_a, T, m)), as the numpy loop
+    adds it; the cache's update, reset, candidate, rc (the candidate's recurrent product) and a_prev
+    are each (n_a, m).  Writes the step's dxw (update, reset, candidate rows) into dXW (3 n_a, T, m)
+    at [:, t], ``d_rc`` = the candidate rows' gradient times the reset gate (what the recurrent
+    product of those rows receives), and ``carry`` = da<t> (1 - Γu), the part of da<t-1> that does
+    not go through a product.
+    """
+    n_a, m = update.shape
+    for r in range(n_a):
+        for j in range(m):
+            da = da_above[r, j] + dH[r, t, j]
+            gu, gr, n = update[r, j], reset[r, j], candidate[r, j]
+            dzc = da * gu * (one - n * n)
+            dXW[r, t, j] = da * (n - a_prev[r, j]) * gu * (one - gu)
+            dXW[n_a + r, t, j] = dzc * rc[r, j] * gr * (one - gr)
+            dXW[2 * n_a + r, t, j] = dzc
+            d_rc[r, j] = dzc * gr
+            carry[r, j] = da * (one - gu)

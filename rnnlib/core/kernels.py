@@ -6,8 +6,12 @@ step of a small LSTM spends much of its time not in the matrix products but in t
 numpy calls per time step between them (each a pass over a (4 n_a, m) block, plus Python's call
 overhead), and above all in ``np.tanh``, which is slow in float32 on the project's machine (AVX2, no
 AVX-512).  With numba installed
-(``pip install -e '.[fast]'``) the LSTM step's elementwise work instead runs as one compiled loop
-forward and one backward; the matrix products stay numpy's.
+(``pip install -e '.[fast]'``) the elementwise work of an LSTM step, and of a reset-after GRU
+step (``gru_reset_after``, Keras's ``reset_after=True``), instead runs as one compiled loop forward
+and one backward; the matrix products stay numpy's.  Whole sequences (the plain loop: no mask,
+forward in time, no recurrent dropout) run on compiled sequence loops in the cells' modules that
+read and write each step's slices inside the sequence's arrays.  The course's reset-before GRU and
+the plain RNN have no compiled path.
 
 * **Backward** (float32 and float64): the same floating-point operations in the same order as the
   numpy code, so the same bits.
@@ -101,6 +105,19 @@ def compiled_for(*arrays, dtypes=_COMPILED_DTYPES):
         if a.dtype != dtype:
             return None
     return module
+
+
+class CachesWithInputs(list):
+    """What the compiled sequence loops return as a layer's per-step caches: the list of step
+    caches (indexed by t), which also carries ``inputs``, the array every row block of the
+    recurrent product read at every step, (k, T, m) with k the rows of that input (n_a, or n_a + 1
+    where a row of ones carries the recurrent bias), laid out so that it flattens to (k, T*m)
+    without a copy.  ``layers`` then forms dWh in one matrix product on it instead of first
+    stacking the steps' inputs into a new array: the same product on the same numbers."""
+
+    def __init__(self, steps, inputs):
+        super().__init__(steps)
+        self.inputs = inputs
 
 
 # The compiled float32 tanh: x * P(s) / Q(s) with s = x*x on |x| <= TANH_CLAMP, +-1 beyond (where

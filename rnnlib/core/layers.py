@@ -28,19 +28,21 @@ from typing import Any, Callable
 import numpy as np
 
 from .cells.gru import (
+    gru_reset_after_layer_backward_compiled,
+    gru_reset_after_layer_forward_compiled,
     gru_reset_after_step_backward,
     gru_reset_after_step_forward,
     gru_step_backward,
     gru_step_forward,
 )
 from .cells.lstm import (
-    CachesWithInputs,
     lstm_layer_backward_compiled,
     lstm_layer_forward_compiled,
     lstm_step_backward,
     lstm_step_forward,
 )
 from .cells.rnn import RNNStepCache, rnn_step_backward, rnn_step_forward
+from .kernels import CachesWithInputs
 
 State = tuple  # of (n_a, m) arrays: (a,) or (a, c)
 StepCache = Any  # the cell's own NamedTuple (RNNStepCache, LSTMStepCache, GRUStepCache)
@@ -165,7 +167,9 @@ CELLS = {
     "lstm": Cell("lstm", 4, 2, _lstm_step, _lstm_back, _all_rows_read_a_prev,
                  compiled_forward=lstm_layer_forward_compiled, compiled_backward=lstm_layer_backward_compiled),
     "gru_reset_after": Cell(
-        "gru_reset_after", 3, 1, _gru_reset_after_step, _gru_reset_after_back, _gru_reset_after_inputs, True
+        "gru_reset_after", 3, 1, _gru_reset_after_step, _gru_reset_after_back, _gru_reset_after_inputs, True,
+        compiled_forward=gru_reset_after_layer_forward_compiled,
+        compiled_backward=gru_reset_after_layer_backward_compiled,
     ),
 }
 #: The cells a parameters dict can be read back as from its gate count alone (``lm.describe``);
@@ -263,8 +267,8 @@ def _recurrent_gradient(cell, dXW, caches, Wh, keep=None):
     dWh = np.zeros_like(Wh)
     per_step = [cell.recurrent_inputs(c) if keep is None else cell.recurrent_inputs(c, keep) for c in caches]
     for k, (rows, _, scale) in enumerate(per_step[0]):
-        if isinstance(caches, CachesWithInputs) and len(per_step[0]) == 1 and keep is None:
-            inputs = caches.inputs  # every step's input already side by side (the compiled LSTM's)
+        if isinstance(caches, CachesWithInputs) and keep is None:
+            inputs = caches.inputs  # every step's input already side by side (the compiled loops')
         else:
             inputs = np.stack([step[k][1] for step in per_step], axis=1)
         inputs = inputs.reshape(inputs.shape[0], T * m)

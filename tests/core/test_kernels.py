@@ -300,7 +300,7 @@ def test_the_compiled_forward_loop_is_the_compiled_step_repeated(restore_kernels
 def test_the_compiled_forward_hands_the_weight_gradient_every_steps_input_at_once(restore_kernels):
     """Its caches carry a<-1> ... a<T-2> side by side, so dWh is one product without stacking
     them first: the same product on the same numbers, so the same bits as the stacked path."""
-    from rnnlib.core.cells.lstm import CachesWithInputs
+    from rnnlib.core.kernels import CachesWithInputs
     from rnnlib.core.layers import _recurrent_gradient
 
     xw, Wh, state0, dH = _sequence(np.float32)
@@ -362,3 +362,89 @@ def test_every_layer_of_a_float32_lstm_model_takes_the_compiled_loops(restore_ke
     _, _, cache = lm.forward(parameters, X, X)
     lm.backward(cache)
     assert taken == [("forward", True), ("forward", True), ("backward", True), ("backward", True)]
+
+
+# ----------------------------------------------------------------------------- the reset-after GRU
+
+
+def _gru_sequence(dtype, n_a=6, T=5, m=4, seed=5):
+    rng = np.random.default_rng(seed)
+    xw = rng.standard_normal((3 * n_a, T, m)).astype(dtype)
+    Wh = (rng.standard_normal((3 * n_a, n_a + 1)) / np.sqrt(n_a)).astype(dtype)
+    state0 = (rng.standard_normal((n_a, m)).astype(dtype),)
+    dH = rng.standard_normal((n_a, T, m)).astype(dtype)
+    return xw, Wh, state0, dH
+
+
+@needs_numba
+def test_the_compiled_gru_loops_run_only_where_they_apply(restore_kernels):
+    from rnnlib.core.cells.gru import gru_reset_after_layer_backward_compiled as backward
+    from rnnlib.core.cells.gru import gru_reset_after_layer_forward_compiled as forward
+
+    xw, Wh, state0, dH = _gru_sequence(np.float32)
+    kernels.use("numpy")
+    assert forward(xw, state0, Wh) is None
+    _, _, caches = layer_forward(CELLS["gru_reset_after"], xw, state0, Wh)
+    assert backward(dH, None, caches, Wh) is None
+    kernels.use("numba")
+    assert forward(xw, state0, Wh) is not None
+    assert backward(dH, None, caches, Wh) is not None
+    x64, W64, s64, dH64 = _gru_sequence(np.float64)
+    assert forward(x64, s64, W64) is None  # the rational tanh is float32's
+    assert backward(dH64, None, layer_forward(CELLS["gru_reset_after"], x64, s64, W64)[2], W64) is not None
+    assert forward(xw[:, :, :3], state0, Wh) is None  # not contiguous
+    assert forward(xw, (state0[0][:, :3],), Wh) is None  # shapes disagree
+    assert forward(xw, state0, Wh[:, :-1]) is None  # no recurrent bias column
+    assert backward(dH[:, :4], None, caches, Wh) is None  # T disagrees with the caches
+    assert backward(dH.astype(np.float64), None, caches, Wh) is None
+    lstm_xw, lstm_Wh, lstm_state0, _ = _sequence(np.float32)
+    lstm_caches = layer_forward(CELLS["lstm"], lstm_xw, lstm_state0, lstm_Wh)[2]
+    assert backward(dH, None, lstm_caches, Wh) is None  # another cell's caches
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_compiled_gru_backward_loop_is_bitwise_the_numpy_loop(dtype, restore_kernels):
+    xw, Wh, state0, dH = _gru_sequence(dtype)
+    dlast = (np.random.default_rng(6).standard_normal(state0[0].shape).astype(dtype),)
+    kernels.use("numpy")
+    _, _, caches = layer_forward(CELLS["gru_reset_after"], xw, state0, Wh)
+    cell = CELLS["gru_reset_after"]
+    _assert_same(*_both(lambda: _flat(layer_backward(cell, dH, dlast, caches, Wh)), restore_kernels))
+
+
+@needs_numba
+def test_the_compiled_gru_forward_agrees_to_float32_rounding(restore_kernels):
+    """The states, the caches and the gradients from them, against the numpy loop; the compiled
+    caches carry every step's [a<t-1>; 1], and dWh from them is the stacked path's."""
+    from rnnlib.core.layers import _recurrent_gradient
+
+    xw, Wh, state0, dH = _gru_sequence(np.float32)
+    cell = CELLS["gru_reset_after"]
+
+    def run():
+        H, final, caches = layer_forward(cell, xw, state0, Wh)
+        dXW, dWh, dstate0 = layer_backward(cell, dH, None, caches, Wh)
+        fields = [np.stack([getattr(c, name) for c in caches]) for name in caches[0]._fields]
+        return (H, *final, *fields, dXW, dWh, *dstate0), caches
+
+    (reference, _), (compiled, caches) = _both(run, restore_kernels)
+    for ours, theirs in zip(reference, compiled):
+        assert theirs.dtype == ours.dtype and theirs.shape == ours.shape
+        np.testing.assert_allclose(theirs, ours, rtol=1e-5, atol=2e-6)
+    assert isinstance(caches, kernels.CachesWithInputs)
+    n_a = state0[0].shape[0]
+    np.testing.assert_array_equal(caches.inputs[:n_a, 0], state0[0])
+    np.testing.assert_array_equal(caches.inputs[n_a], 1)
+    dXW = np.random.default_rng(7).standard_normal(xw.shape).astype(np.float32)
+    np.testing.assert_array_equal(_recurrent_gradient(cell, dXW, caches, Wh),
+                                  _recurrent_gradient(cell, dXW, list(caches), Wh))
+
+
+@needs_numba
+def test_a_nan_comes_through_the_compiled_gru_forward(restore_kernels):
+    xw, Wh, state0, _ = _gru_sequence(np.float32)
+    xw[0, 1, 2] = np.nan
+    kernels.use("numba")
+    H, _, _ = layer_forward(CELLS["gru_reset_after"], xw, state0, Wh)
+    assert np.isnan(H[0, 1, 2]) and not np.isnan(H[:, 0]).any()

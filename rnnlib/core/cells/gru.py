@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import kernels
 from ..functional import sigmoid
 
 
@@ -161,3 +162,78 @@ def gru_reset_after_step_backward(da_next, cache, Wh, keep=None):
     through_products = Wh[: 2 * n_a].T @ dxw[: 2 * n_a] + Wh[2 * n_a:].T @ (dzc * gr)
     da_prev = da_next * (1.0 - gu) + (through_products if keep is None else keep * through_products)
     return dxw, da_prev
+
+
+# ----------------------------------------------------------------------------- compiled sequence loops
+# As for the LSTM (see the end of ``cells.lstm``): with numba in use, the plain reset-after loop (no
+# mask, forward in time, no recurrent dropout) runs on compiled kernels that read and write each
+# step's slices inside the sequence's arrays.  Each returns None where it does not apply, and the
+# caller then runs its own loop over the step functions above.
+
+
+def gru_reset_after_layer_forward_compiled(xw, state0, Wh):
+    """``layers.layer_forward`` for the reset-after GRU on the compiled float32 kernel, or None.
+
+    xw (3 n_a, T, m), state0 (a0,) with a0 (n_a, m), Wh (3 n_a, n_a + 1) (the recurrent bias as its
+    last column), all float32.  Returns (H (n_a, T, m), (a,) final state, per-step caches) like
+    the plain loop.  The states live in one (n_a + 1, T + 1, m) array whose last row is ones, so
+    that ``Wh @ [a<t-1>; 1]`` is one product with the bias; H is a view into it, and the caches
+    come as ``kernels.CachesWithInputs`` carrying every step's ``[a<t-1>; 1]`` for the weight
+    gradient.
+    """
+    (a0,) = state0
+    fast = kernels.compiled_for(xw, a0, Wh, dtypes=kernels.FLOAT32_ONLY)
+    if fast is None or xw.ndim != 3 or a0.ndim != 2 or not xw.flags.c_contiguous:
+        return None
+    n_a, m = a0.shape
+    if xw.shape[0] != 3 * n_a or xw.shape[2] != m or Wh.shape != (3 * n_a, n_a + 1):
+        return None
+    T = xw.shape[1]
+    A = np.empty((n_a + 1, T + 1, m), dtype=xw.dtype)  # [a<t-1>; 1] for t = 0 ... T
+    A[:n_a, 0], A[n_a] = a0, 1
+    N = np.empty((T, n_a, m), dtype=xw.dtype)  # the candidates
+    a_prev, a_next = np.array(a0, order="C"), np.empty((n_a, m), dtype=xw.dtype)  # a<t-1>, a<t>: see the kernel
+    steps = []
+    for t in range(T):
+        rec = Wh @ A[:, t]  # (3 n_a, m): every gate's recurrent product and bias in one product
+        fast.gru_reset_after_sequence_step_float32(rec, xw, t, a_prev, N, A, a_next)
+        a_prev, a_next = a_next, a_prev
+        steps.append(GRUResetAfterStepCache(A[:n_a, t], rec[:n_a], rec[n_a:2 * n_a], N[t], rec[2 * n_a:]))
+    return A[:n_a, 1:], (A[:n_a, T].copy(),), kernels.CachesWithInputs(steps, A[:, :T])
+
+
+def gru_reset_after_layer_backward_compiled(dH, dstate_last, caches, Wh):
+    """The time loop of ``layers.layer_backward`` for the reset-after GRU on the compiled kernel, or
+    None.
+
+    dH (n_a, T, m); dstate_last (da,) or None; caches from either forward loop; Wh (3 n_a, n_a + 1).
+    Returns (dXW (3 n_a, T, m), (da0,)); the caller forms dWh from dXW.  The same bits as the numpy
+    loop (float32 and float64): the same elementwise operations, and the same two products per step.
+    """
+    fast = kernels.compiled_for(dH, Wh)
+    if fast is None or dH.ndim != 3 or not dH.flags.c_contiguous:
+        return None
+    n_a, T, m = dH.shape
+    if len(caches) != T or Wh.shape != (3 * n_a, n_a + 1):
+        return None
+    for cache in caches:
+        if not isinstance(cache, GRUResetAfterStepCache) or kernels.compiled_for(dH, *cache) is None \
+                or any(part.shape != (n_a, m) for part in cache):
+            return None
+    if dstate_last is None:
+        da = np.zeros((n_a, m), dH.dtype)
+    else:
+        (da,) = dstate_last
+        if kernels.compiled_for(dH, da) is None or da.shape != (n_a, m):
+            return None
+    gates_T, candidate_T = Wh[:2 * n_a, :n_a].T, Wh[2 * n_a:, :n_a].T
+    dXW = np.empty((3 * n_a, T, m), dtype=dH.dtype)
+    one = dH.dtype.type(1)
+    for t in reversed(range(T)):
+        c = caches[t]
+        d_rc, carry = np.empty((n_a, m), dH.dtype), np.empty((n_a, m), dH.dtype)
+        fast.gru_reset_after_sequence_back(da, dH, t, c.update, c.reset, c.candidate, c.recurrent_candidate,
+                                           c.a_prev, one, dXW, d_rc, carry)
+        # the numpy step's two products and sums, in its order
+        da = carry + (gates_T @ dXW[:2 * n_a, t] + candidate_T @ d_rc)
+    return dXW, (da,)

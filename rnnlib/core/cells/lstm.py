@@ -160,24 +160,13 @@ def _one(dtype):
 # its own loop over the functions above.
 
 
-class CachesWithInputs(list):
-    """A sequence's per-step caches (a list indexed by t) that also carry every step's recurrent
-    input as one (n_a, T, m) array, ``inputs``, laid out so that it flattens to (n_a, T*m) without a
-    copy.  ``layers`` then forms dWh in one matrix product on it instead of first stacking the
-    steps' inputs into a new array (the same product on the same numbers)."""
-
-    def __init__(self, steps, inputs):
-        super().__init__(steps)
-        self.inputs = inputs
-
-
 def lstm_layer_forward_compiled(xw, state0, Wh):
     """``layers.layer_forward`` for the LSTM on the compiled float32 kernel, or None.
 
     xw (4 n_a, T, m), state0 (a0, c0) each (n_a, m), Wh (4 n_a, n_a), all float32.
     Returns (H (n_a, T, m), (a, c) final state, per-step caches) like the plain loop, with two
     differences in layout that save copies: H is a view, ``[:, 1:]``, of an (n_a, T + 1, m) array
-    whose ``[:, 0]`` holds a copy of a0, and the caches come as ``CachesWithInputs`` carrying
+    whose ``[:, 0]`` holds a copy of a0, and the caches come as ``kernels.CachesWithInputs`` carrying
     ``[:, :T]`` of that array, every step's recurrent input at once, for the weight gradient.
     """
     a0, c0 = state0
@@ -198,7 +187,7 @@ def lstm_layer_forward_compiled(xw, state0, Wh):
         gates = Wh @ a_prev
         fast.lstm_sequence_step_float32(gates, xw, t, C, tanh_C, A)
         steps.append(LSTMStepCache(a_prev, C[t], gates, tanh_C[t]))
-    caches = CachesWithInputs(steps, A[:, :T])
+    caches = kernels.CachesWithInputs(steps, A[:, :T])
     return A[:, 1:], (A[:, T].copy(), C[T]), caches
 
 
