@@ -249,33 +249,40 @@ def test_mixed_or_other_dtypes_run_the_numpy_code(restore_kernels):
     assert step()[1].dtype == np.float64
 
 
-def _sequence(dtype, n_a=6, T=5, m=4, seed=2):
+def _sequence(dtype, cell="lstm", n_a=6, T=5, m=4, seed=2):
+    """Random (xw, Wh, state0, dH) for one layer of ``cell`` (a name in ``CELLS``)."""
     rng = np.random.default_rng(seed)
-    xw = rng.standard_normal((4 * n_a, T, m)).astype(dtype)
-    Wh = (rng.standard_normal((4 * n_a, n_a)) / np.sqrt(n_a)).astype(dtype)
-    state0 = tuple(rng.standard_normal((n_a, m)).astype(dtype) for _ in range(2))
+    spec = CELLS[cell]
+    xw = rng.standard_normal((spec.gates * n_a, T, m)).astype(dtype)
+    Wh = (rng.standard_normal(spec.recurrent_shape(n_a)) / np.sqrt(n_a)).astype(dtype)
+    state0 = tuple(rng.standard_normal((n_a, m)).astype(dtype) for _ in range(spec.n_states))
     dH = rng.standard_normal((n_a, T, m)).astype(dtype)
     return xw, Wh, state0, dH
 
 
 @needs_numba
-def test_the_compiled_sequence_loops_run_only_where_they_apply(restore_kernels):
-    from rnnlib.core.cells.lstm import lstm_layer_backward_compiled, lstm_layer_forward_compiled
-
-    xw, Wh, state0, dH = _sequence(np.float32)
+@pytest.mark.parametrize("name", ["lstm", "gru_reset_after"])
+def test_the_compiled_sequence_loops_run_only_where_they_apply(name, restore_kernels):
+    cell = CELLS[name]
+    forward, backward = cell.compiled_forward, cell.compiled_backward
+    xw, Wh, state0, dH = _sequence(np.float32, name)
     kernels.use("numpy")
-    assert lstm_layer_forward_compiled(xw, state0, Wh) is None
-    _, _, caches = layer_forward(CELLS["lstm"], xw, state0, Wh)
-    assert lstm_layer_backward_compiled(dH, None, caches, Wh) is None
+    assert forward(xw, state0, Wh) is None
+    _, _, caches = layer_forward(cell, xw, state0, Wh)
+    assert backward(dH, None, caches, Wh) is None
     kernels.use("numba")
-    assert lstm_layer_forward_compiled(xw, state0, Wh) is not None
-    assert lstm_layer_backward_compiled(dH, None, caches, Wh) is not None
-    x64, W64, s64, dH64 = _sequence(np.float64)
-    assert lstm_layer_forward_compiled(x64, s64, W64) is None  # the rational tanh is float32's
-    assert lstm_layer_forward_compiled(xw[:, :, :3], state0, Wh) is None  # not contiguous
-    assert lstm_layer_forward_compiled(xw, (state0[0], state0[1][:, :3]), Wh) is None  # shapes disagree
-    assert lstm_layer_backward_compiled(dH[:, :4], None, caches, Wh) is None  # T disagrees with the caches
-    assert lstm_layer_backward_compiled(dH.astype(np.float64), None, caches, Wh) is None
+    assert forward(xw, state0, Wh) is not None
+    assert backward(dH, None, caches, Wh) is not None
+    x64, W64, s64, _ = _sequence(np.float64, name)
+    assert forward(x64, s64, W64) is None  # the rational tanh is float32's
+    assert forward(xw[:, :, :3], state0, Wh) is None  # not contiguous
+    assert forward(xw, state0[:-1] + (state0[-1][:, :3],), Wh) is None  # shapes disagree
+    assert forward(xw, state0, Wh[:, :-1]) is None  # the wrong recurrent shape
+    assert backward(dH[:, :4], None, caches, Wh) is None  # T disagrees with the caches
+    assert backward(dH.astype(np.float64), None, caches, Wh) is None
+    other = "gru_reset_after" if name == "lstm" else "lstm"
+    other_xw, other_Wh, other_state0, _ = _sequence(np.float32, other)
+    assert backward(dH, None, layer_forward(CELLS[other], other_xw, other_state0, other_Wh)[2], Wh) is None
 
 
 @needs_numba
@@ -367,45 +374,10 @@ def test_every_layer_of_a_float32_lstm_model_takes_the_compiled_loops(restore_ke
 # ----------------------------------------------------------------------------- the reset-after GRU
 
 
-def _gru_sequence(dtype, n_a=6, T=5, m=4, seed=5):
-    rng = np.random.default_rng(seed)
-    xw = rng.standard_normal((3 * n_a, T, m)).astype(dtype)
-    Wh = (rng.standard_normal((3 * n_a, n_a + 1)) / np.sqrt(n_a)).astype(dtype)
-    state0 = (rng.standard_normal((n_a, m)).astype(dtype),)
-    dH = rng.standard_normal((n_a, T, m)).astype(dtype)
-    return xw, Wh, state0, dH
-
-
-@needs_numba
-def test_the_compiled_gru_loops_run_only_where_they_apply(restore_kernels):
-    from rnnlib.core.cells.gru import gru_reset_after_layer_backward_compiled as backward
-    from rnnlib.core.cells.gru import gru_reset_after_layer_forward_compiled as forward
-
-    xw, Wh, state0, dH = _gru_sequence(np.float32)
-    kernels.use("numpy")
-    assert forward(xw, state0, Wh) is None
-    _, _, caches = layer_forward(CELLS["gru_reset_after"], xw, state0, Wh)
-    assert backward(dH, None, caches, Wh) is None
-    kernels.use("numba")
-    assert forward(xw, state0, Wh) is not None
-    assert backward(dH, None, caches, Wh) is not None
-    x64, W64, s64, dH64 = _gru_sequence(np.float64)
-    assert forward(x64, s64, W64) is None  # the rational tanh is float32's
-    assert backward(dH64, None, layer_forward(CELLS["gru_reset_after"], x64, s64, W64)[2], W64) is not None
-    assert forward(xw[:, :, :3], state0, Wh) is None  # not contiguous
-    assert forward(xw, (state0[0][:, :3],), Wh) is None  # shapes disagree
-    assert forward(xw, state0, Wh[:, :-1]) is None  # no recurrent bias column
-    assert backward(dH[:, :4], None, caches, Wh) is None  # T disagrees with the caches
-    assert backward(dH.astype(np.float64), None, caches, Wh) is None
-    lstm_xw, lstm_Wh, lstm_state0, _ = _sequence(np.float32)
-    lstm_caches = layer_forward(CELLS["lstm"], lstm_xw, lstm_state0, lstm_Wh)[2]
-    assert backward(dH, None, lstm_caches, Wh) is None  # another cell's caches
-
-
 @needs_numba
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_the_compiled_gru_backward_loop_is_bitwise_the_numpy_loop(dtype, restore_kernels):
-    xw, Wh, state0, dH = _gru_sequence(dtype)
+    xw, Wh, state0, dH = _sequence(dtype, "gru_reset_after", seed=5)
     dlast = (np.random.default_rng(6).standard_normal(state0[0].shape).astype(dtype),)
     kernels.use("numpy")
     _, _, caches = layer_forward(CELLS["gru_reset_after"], xw, state0, Wh)
@@ -419,7 +391,7 @@ def test_the_compiled_gru_forward_agrees_to_float32_rounding(restore_kernels):
     caches carry every step's [a<t-1>; 1], and dWh from them is the stacked path's."""
     from rnnlib.core.layers import _recurrent_gradient
 
-    xw, Wh, state0, dH = _gru_sequence(np.float32)
+    xw, Wh, state0, dH = _sequence(np.float32, "gru_reset_after", seed=5)
     cell = CELLS["gru_reset_after"]
 
     def run():
@@ -443,7 +415,7 @@ def test_the_compiled_gru_forward_agrees_to_float32_rounding(restore_kernels):
 
 @needs_numba
 def test_a_nan_comes_through_the_compiled_gru_forward(restore_kernels):
-    xw, Wh, state0, _ = _gru_sequence(np.float32)
+    xw, Wh, state0, _ = _sequence(np.float32, "gru_reset_after", seed=5)
     xw[0, 1, 2] = np.nan
     kernels.use("numba")
     H, _, _ = layer_forward(CELLS["gru_reset_after"], xw, state0, Wh)

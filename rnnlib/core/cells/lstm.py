@@ -205,7 +205,8 @@ def lstm_layer_backward_compiled(dH, dstate_last, caches, Wh):
     if len(caches) != T or Wh.shape != (4 * n_a, n_a):
         return None
     for cache in caches:
-        if kernels.compiled_for(dH, cache.gates, cache.tanh_c, cache.c_prev) is None \
+        if not isinstance(cache, LSTMStepCache) \
+                or kernels.compiled_for(dH, cache.gates, cache.tanh_c, cache.c_prev) is None \
                 or cache.gates.shape != (4 * n_a, m) or cache.tanh_c.shape != (n_a, m) or cache.c_prev.shape != (n_a, m):
             return None
     if dstate_last is None:
