@@ -42,6 +42,13 @@ def tanh32(x):
     return -_ONE if t < -_ONE else t
 
 
+@_jit(inline="always", fastmath=_FAST_FLAGS)
+def sigmoid32(x):
+    """float32 sigmoid as (1 + tanh(x/2)) / 2 on ``tanh32``: the numpy cells' identity, and one
+    transcendental kernel for every gate."""
+    return _HALF + _HALF * tanh32(_HALF * x)
+
+
 @_jit(fastmath=_FAST_FLAGS)
 def lstm_step_forward_float32(z, xw, c_prev, c_next, tanh_c, a_next):
     """The float32 LSTM step after its matrix product, in one pass over the hidden units.
@@ -80,10 +87,10 @@ def lstm_sequence_step_float32(z, xw, t, C, tanh_C, A):
 def _lstm_unit(z, xf, xi, xc, xo, c_prev, r, j, n_a):
     """One hidden unit of one example: the gates into z (in place), and (c<t>, tanh c<t>, a<t>)."""
     rf, ri, rc, ro = r, n_a + r, 2 * n_a + r, 3 * n_a + r
-    f = _HALF + _HALF * tanh32(_HALF * (z[rf, j] + xf))  # sigmoid(v) = (1 + tanh(v/2)) / 2
-    i = _HALF + _HALF * tanh32(_HALF * (z[ri, j] + xi))
+    f = sigmoid32(z[rf, j] + xf)
+    i = sigmoid32(z[ri, j] + xi)
     cc = tanh32(z[rc, j] + xc)
-    o = _HALF + _HALF * tanh32(_HALF * (z[ro, j] + xo))
+    o = sigmoid32(z[ro, j] + xo)
     z[rf, j], z[ri, j], z[rc, j], z[ro, j] = f, i, cc, o
     c = f * c_prev + i * cc
     tc = tanh32(c)
@@ -146,15 +153,15 @@ def gru_reset_after_sequence_step_float32(rec, xw, t, a_prev, N, A, a_next):
     N (T, n_a, m): writes the candidate n<t> at [t];
     A (n_a + 1, T + 1, m): writes a<t> at [:n_a, t + 1];
     a_next (n_a, m): writes a<t> again, the next step's a_prev.
-    a<t-1> is read from its own array rather than from A[:n_a, t]: a loop that reads and writes
-    the same array is not vectorised (about 8x slower here).
+    a<t-1> is read from its own array rather than from A[:n_a, t]: numba did not vectorise the loop
+    when it read and wrote the same array.
     """
     n_a, m = N.shape[1], N.shape[2]
     for r in range(n_a):
         ru, rr, rc = r, n_a + r, 2 * n_a + r
         for j in range(m):
-            update = _HALF + _HALF * tanh32(_HALF * (xw[ru, t, j] + rec[ru, j]))  # sigmoid, as in the LSTM
-            reset = _HALF + _HALF * tanh32(_HALF * (xw[rr, t, j] + rec[rr, j]))
+            update = sigmoid32(xw[ru, t, j] + rec[ru, j])
+            reset = sigmoid32(xw[rr, t, j] + rec[rr, j])
             candidate = tanh32(xw[rc, t, j] + reset * rec[rc, j])
             rec[ru, j], rec[rr, j], N[t, r, j] = update, reset, candidate
             a = update * candidate + (_ONE - update) * a_prev[r, j]

@@ -42,6 +42,7 @@ from .cells.lstm import (
     lstm_step_forward,
 )
 from .cells.rnn import RNNStepCache, rnn_step_backward, rnn_step_forward
+from ..errors import ShapeError
 from .kernels import CachesWithInputs
 
 State = tuple  # of (n_a, m) arrays: (a,) or (a, c)
@@ -229,6 +230,9 @@ def layer_backward(cell, dH, dstate_last, caches, Wh, mask=None, reverse=False, 
     Returns (dXW (gates*n_a, T, m) gradient on the input projections, dWh (Wh's shape), dstate0
     tuple).  At a masked step dXW is zero and the state's gradient passes straight through.
     """
+    if dH.ndim != 3 or dH.shape[1] == 0 or dH.shape[2] == 0:
+        raise ShapeError(f"layer_backward: dH must be (n_a, T, m) with at least one step and one sequence, "
+                         f"got shape {dH.shape}")
     if mask is None and not reverse and recurrent_keep is None:
         return _plain_backward(cell, dH, dstate_last, caches, Wh)
     n_a, T, m = dH.shape

@@ -5,6 +5,7 @@ import pytest
 
 from rnnlib.core.gradcheck import check_gradients
 from rnnlib.core.layers import CELL_BY_GATES, CELLS, layer_backward, layer_forward
+from rnnlib.errors import ShapeError
 
 N_A, T, M = 3, 5, 4
 
@@ -132,3 +133,13 @@ def test_the_language_model_refuses_the_reset_after_cell():
     with pytest.raises(ConfigError, match="cell"):
         lm.init_parameters(5, 3, cell="gru_reset_after")
     assert lm.init_parameters(5, 3, cell="gru")["Waa"].shape == (9, 3)
+
+
+@pytest.mark.parametrize("shape", [(4, 0, 3), (4, 3, 0)])
+def test_backward_over_no_steps_or_no_sequences_is_a_shape_error(shape):
+    cell = CELLS["lstm"]
+    n_a, T, m = shape
+    xw = np.ones((4 * n_a, T, m))
+    _, _, caches = layer_forward(cell, xw, (np.zeros((n_a, m)),) * 2, np.zeros((4 * n_a, n_a)))
+    with pytest.raises(ShapeError, match="at least one step and one sequence"):
+        layer_backward(cell, np.ones(shape), None, caches, np.zeros((4 * n_a, n_a)))

@@ -232,8 +232,8 @@ def gru_reset_after_layer_backward_compiled(dH, dstate_last, caches, Wh):
     for t in reversed(range(T)):
         c = caches[t]
         d_rc, carry = np.empty((n_a, m), dH.dtype), np.empty((n_a, m), dH.dtype)
-        # a_prev is a strided view into the states after the compiled forward: a contiguous copy
-        # lets the kernel vectorise (about 45 against 55-60 us a step, copy included)
+        # a_prev is a strided view into the states after the compiled forward; numba vectorises
+        # the kernel only over contiguous arrays, so it gets a contiguous copy
         fast.gru_reset_after_sequence_back(da, dH, t, c.update, c.reset, c.candidate, c.recurrent_candidate,
                                            np.ascontiguousarray(c.a_prev), one, dXW, d_rc, carry)
         # the numpy step's two products and sums, in its order
