@@ -421,19 +421,32 @@ def check_twin(torch, data, dtype):
 # ----------------------------------------------------------------------------- measurements
 
 
-def rnnlib_paths():
-    """rnnlib's implementations of the cells' elementwise math that can run here: numpy always,
-    numba when it is installed (``rnnlib.core.kernels``)."""
+#: The numba path with its pool of threads (``kernels.use("numba", threads=...)``): OpenBLAS on one
+#: thread, the LSTM's time loops and the model's matrix products split over numba's threads.
+POOLED = "numba pooled"
+
+
+def rnnlib_paths(threads=DEFAULT_THREADS):
+    """rnnlib's implementations that can run here: numpy always; numba when it is installed
+    (``rnnlib.core.kernels``); and, given more than one thread, numba's pooled path where numpy's
+    OpenBLAS can be found (the child process that runs it checks the rest)."""
+    from rnnlib.core import _blas, kernels
+
+    names = [name for name in kernels.CHOICES if kernels.available(name)]
+    if "numba" in names and threads > 1 and _blas.load() is not None:
+        names.append(POOLED)
+    return names
+
+
+def _rnnlib_side(dtype, warmup, path, threads=1):
+    """In a child process: rnnlib on ``path`` (one of ``rnnlib_paths()``), warmed up; returns
+    steps -> seconds."""
     from rnnlib.core import kernels
 
-    return [name for name in kernels.CHOICES if kernels.available(name)]
-
-
-def _rnnlib_side(dtype, warmup, kernels_name):
-    """In a child process: rnnlib on ``kernels_name``, warmed up; returns steps -> seconds."""
-    from rnnlib.core import kernels
-
-    kernels.use(kernels_name)
+    if path == POOLED:
+        kernels.use("numba", threads=threads)  # OpenBLAS to 1 thread, numba's pool to ``threads``
+    else:
+        kernels.use(path)
     data = load_data()
     rnnlib_train_seconds(data, dtype, warmup)  # also numba's compilation, when it is not cached yet
     return lambda steps: rnnlib_train_seconds(data, dtype, steps)
@@ -460,15 +473,16 @@ TORCH_KEPT = "PyTorch+malloc"
 
 
 def pure_speed(with_torch, settings, dtype, threads):
-    """Training seconds per run: side name -> list of seconds ('rnnlib numpy', 'rnnlib numba' where
-    numba is installed, 'PyTorch' unless skipped).
+    """Training seconds per run: side name -> list of seconds ('rnnlib numpy'; 'rnnlib numba' and
+    'rnnlib numba pooled' where numba is installed; 'PyTorch' unless skipped).
 
     Each side runs in its own child process (``timing.ChildWorker``: rnnlib's trainers change
     process-wide malloc settings that would speed PyTorch up too if they shared a process), takes
     one warm-up run there, then ``speed_repeats`` timed runs of ``speed_steps`` steps each from fresh
     weights, the sides alternating (``timing.alternate``) so background load hits all alike.
     """
-    setups = {f"rnnlib {name}": (_rnnlib_side, dtype, settings.speed_warmup, name) for name in rnnlib_paths()}
+    setups = {f"rnnlib {name}": (_rnnlib_side, dtype, settings.speed_warmup, name, threads)
+              for name in rnnlib_paths(threads)}
     if with_torch:
         setups["PyTorch"] = (_torch_side, dtype, settings.speed_warmup, threads)
         setups[TORCH_KEPT] = (_torch_side, dtype, settings.speed_warmup, threads, True)
@@ -593,12 +607,12 @@ def main(argv=None):
         for side, ours in times.items():
             med_ours = statistics.median(ours)
             lo, hi = timing.spread([chars_per_s(settings.speed_steps, t) for t in ours])
-            say(f"  {dtype}: {side:13s} median {chars_per_s(settings.speed_steps, med_ours):8.0f} chars/s "
+            say(f"  {dtype}: {side:19s} median {chars_per_s(settings.speed_steps, med_ours):8.0f} chars/s "
                 f"(runs {lo:.0f}..{hi:.0f}; {work * settings.speed_steps / med_ours / peak:.0%} of the matmul peak)")
         if theirs:
             med_theirs = statistics.median(theirs)
             lo, hi = timing.spread([chars_per_s(settings.speed_steps, t) for t in theirs])
-            say(f"  {dtype}: {'PyTorch':13s} median {chars_per_s(settings.speed_steps, med_theirs):8.0f} chars/s "
+            say(f"  {dtype}: {'PyTorch':19s} median {chars_per_s(settings.speed_steps, med_theirs):8.0f} chars/s "
                 f"(runs {lo:.0f}..{hi:.0f}; {work * settings.speed_steps / med_theirs / peak:.0%} of the matmul peak)")
             for side, ours in times.items():
                 ratios[dtype, side] = timing.ratio_of_medians(ours, theirs)
@@ -606,7 +620,7 @@ def main(argv=None):
                     f"{min(theirs) / min(ours):.2f}x (best runs)")
         if kept:
             med_kept = statistics.median(kept)
-            say(f"  {dtype}: {TORCH_KEPT:13s} median {chars_per_s(settings.speed_steps, med_kept):8.0f} chars/s: "
+            say(f"  {dtype}: {TORCH_KEPT:19s} median {chars_per_s(settings.speed_steps, med_kept):8.0f} chars/s: "
                 "PyTorch given the malloc settings rnnlib's trainers set (RNNLIB_KEEP_MEMORY)")
             for side, ours in times.items():
                 say(f"  {dtype}: ratio {side}/{TORCH_KEPT} {timing.ratio_of_medians(ours, kept):.2f}x (medians): "
@@ -649,7 +663,10 @@ def main(argv=None):
         f"{which} validation text, for both libraries")
     say("")
 
-    paths = rnnlib_paths()
+    paths = rnnlib_paths(args.threads)
+    if POOLED in paths:
+        say(f"rnnlib {POOLED}: numpy's OpenBLAS on 1 thread and numba's pool on {args.threads} threads "
+            f"(the same {args.threads} cores PyTorch gets)")
     if "numba" not in paths:
         say("rnnlib numba: not measured (numba is not installed; pip install -e '.[fast]')")
     for dtype in dtypes:
@@ -664,7 +681,7 @@ def main(argv=None):
                 f"[target >= {TARGET_RATIO}x: {mark}]")
         if dtype == "float32":
             reached = [name for name in paths if ratios[dtype, f"rnnlib {name}"] >= TARGET_RATIO]
-            say("  reached the target: " + (", ".join(reached) if reached else "neither path"))
+            say("  reached the target: " + (", ".join(reached) if reached else "no path"))
     say("load average after the run: " + timing.load_average()
         + f" (on {os.cpu_count()} cores; above the core count means other processes competed for them)")
     if args.quick:

@@ -87,14 +87,22 @@ def lstm_sequence_step_float32(z, xw, t, C, tanh_C, A):
 def _lstm_unit(z, xf, xi, xc, xo, c_prev, r, j, n_a):
     """One hidden unit of one example: the gates into z (in place), and (c<t>, tanh c<t>, a<t>)."""
     rf, ri, rc, ro = r, n_a + r, 2 * n_a + r, 3 * n_a + r
-    f = sigmoid32(z[rf, j] + xf)
-    i = sigmoid32(z[ri, j] + xi)
-    cc = tanh32(z[rc, j] + xc)
-    o = sigmoid32(z[ro, j] + xo)
+    f, i, cc, o, c, tc, a = lstm_unit_values(z[rf, j] + xf, z[ri, j] + xi, z[rc, j] + xc, z[ro, j] + xo, c_prev)
     z[rf, j], z[ri, j], z[rc, j], z[ro, j] = f, i, cc, o
+    return c, tc, a
+
+
+@_jit(inline="always", fastmath=_FAST_FLAGS)
+def lstm_unit_values(zf, zi, zc, zo, c_prev):
+    """The float32 LSTM step of one hidden unit of one example, from its four gate pre-activations
+    and c<t-1>: (f, i, cc, o, c<t>, tanh c<t>, a<t>)."""
+    f = sigmoid32(zf)
+    i = sigmoid32(zi)
+    cc = tanh32(zc)
+    o = sigmoid32(zo)
     c = f * c_prev + i * cc
     tc = tanh32(c)
-    return c, tc, o * tc
+    return f, i, cc, o, c, tc, o * tc
 
 
 @_jit

@@ -30,6 +30,18 @@ It is off unless asked for, so nothing needs numba and nothing pays its compile 
 Asking for numba where it is not installed raises ConfigError (``use``) or, for the environment
 variable, warns once and stays on numpy.  Compiled functions are cached on disk (numba's
 ``cache=True``), so only the first run on a machine pays the compilation (a few seconds).
+
+**The pooled path** (``use("numba", threads=k)``, or ``RNNLIB_KERNEL_THREADS=k`` beside
+``RNNLIB_KERNELS=numba``), k >= 2, float32.  numpy's OpenBLAS runs each matrix product on its own
+threads and then leaves them spinning, waiting for the next product; the single-threaded work
+between products (the elementwise kernels above) runs beside that spinning thread, and numba's own
+threads cannot share the cores with it.  The pooled path therefore puts all the threads in one pool:
+OpenBLAS is set to one thread, and ``rnnlib.core._numba_pool`` splits the LSTM's time loops (each
+step: every thread forms the recurrent product of its share of the hidden units and runs their
+elementwise step) and the language model's matrix products (``matmul``) over k numba threads, each
+calling the one-threaded OpenBLAS.  The same math; the products are rounded differently from
+numpy's (BLAS blocks the sums by the pieces), so results agree to float32 rounding.  Its loops are
+compiled once per process (they hold OpenBLAS's address), a few seconds at the first call.
 """
 import os
 import warnings
@@ -55,24 +67,117 @@ def available(name="numba"):
     return True
 
 
-def use(name):
+def use(name, threads=1):
     """Run the cells' elementwise math with ``name`` ('numpy' or 'numba') from now on.
 
+    threads: numba only.  1 (the default) leaves numpy's BLAS threads as they are.  k >= 2 turns on
+    the pooled path (``rnnlib.core._numba_pool``): numpy's OpenBLAS is set to one thread and the
+    float32 LSTM time loops and the language model's matrix products (``matmul``) are split over
+    k numba threads instead, so that one pool of threads, not two, shares the cores.  Leaving it
+    (any later ``use``) gives OpenBLAS back the thread count it had.  It needs numba's OpenMP
+    threading layer and numpy's own OpenBLAS, and raises ConfigError where either is missing.
     Returns the name that was active before, so a caller can restore it.
     """
     if name not in CHOICES:
         raise ConfigError(f"kernels.use: name must be one of {CHOICES}, got {name!r}")
     if name == "numba" and not available("numba"):
         raise ConfigError("kernels.use: numba is not installed; pip install -e '.[fast]' (or pip install numba)")
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+        raise ConfigError(f"kernels.use: threads must be a whole number >= 1, got {threads!r}")
+    if threads > 1 and name != "numba":
+        raise ConfigError(f"kernels.use: threads={threads} needs name='numba' (the numpy path uses numpy's own threads)")
     before = _active["name"]
+    _leave_pool()
     if name == "numba":
         from . import _numba_kernels
 
         _active["module"] = _numba_kernels
+        if threads > 1:
+            _enter_pool(int(threads))
     else:
         _active["module"] = None
     _active["name"] = name
     return before
+
+
+def pool_threads():
+    """How many threads the pooled numba path splits over: 1 when it is off."""
+    return _pool["threads"]
+
+
+def pool_available():
+    """Whether ``use("numba", threads=k)`` with k >= 2 can run here (a reason string if not, else '')."""
+    if not available("numba"):
+        return "numba is not installed"
+    from . import _blas
+
+    if _blas.load() is None:
+        return "numpy's OpenBLAS library was not found (the pooled path calls it directly)"
+    import numba
+
+    try:
+        numba.config.THREADING_LAYER = "omp"
+        _probe()
+    except Exception as error:  # numba raises ValueError for a missing threading layer
+        return f"numba's OpenMP threading layer cannot start: {error}"
+    return ""
+
+
+_pool = {"threads": 1, "blas_threads": None, "module": None}
+
+
+def _probe():
+    import numba
+
+    @numba.njit(parallel=True)
+    def tiny(x):
+        for i in numba.prange(x.shape[0]):
+            x[i] += 1.0
+
+    tiny(np.zeros(4))
+    if numba.threading_layer() != "omp":
+        raise ValueError(f"numba chose the {numba.threading_layer()!r} layer")
+
+
+def _enter_pool(threads):
+    import numba
+
+    why = pool_available()
+    if why:
+        raise ConfigError(f"kernels.use: threads={threads} is not available here: {why}")
+    if threads > numba.config.NUMBA_NUM_THREADS:
+        raise ConfigError(f"kernels.use: threads={threads} is more than numba's NUMBA_NUM_THREADS="
+                          f"{numba.config.NUMBA_NUM_THREADS}")
+    from . import _blas, _numba_pool
+
+    blas = _blas.load()
+    _pool.update(blas_threads=blas.get_threads(), module=_numba_pool, threads=threads)
+    blas.set_threads(1)
+    numba.set_num_threads(threads)
+
+
+def _leave_pool():
+    if _pool["threads"] == 1:
+        return
+    from . import _blas
+
+    _blas.load().set_threads(_pool["blas_threads"])
+    _pool.update(threads=1, blas_threads=None, module=None)
+
+
+def pooled():
+    """The pooled kernels module while the pooled path is on, else None."""
+    return _pool["module"]
+
+
+def matmul(a, b):
+    """``a @ b``; on the pooled path, for float32 matrices, the same product split over its threads
+    (rounded differently from numpy's multithreaded OpenBLAS: BLAS blocks the sum differently)."""
+    module = _pool["module"]
+    if module is None or a.ndim != 2 or b.ndim != 2 or a.dtype != np.float32 or b.dtype != np.float32 \
+            or a.shape[1] != b.shape[0] or min(a.shape[0], a.shape[1], b.shape[1]) == 0:
+        return a @ b
+    return module.matmul(a, b, _pool["threads"])
 
 
 def active():
@@ -143,15 +248,35 @@ def rational_tanh(x):
     return np.clip(x * numerator / denominator, np.float32(-1), np.float32(1))
 
 
+THREADS_VAR = "RNNLIB_KERNEL_THREADS"
+
+
 def _from_environment():
     wanted = os.environ.get(ENV_VAR, "").strip().lower()
+    threads_text = os.environ.get(THREADS_VAR, "").strip()
     if not wanted or wanted == "numpy":
+        if threads_text:
+            warnings.warn(f"{THREADS_VAR} is set but {ENV_VAR} is not numba; ignored", stacklevel=2)
         return
     if wanted not in CHOICES:
         warnings.warn(f"{ENV_VAR}={wanted!r} is not one of {CHOICES}; using numpy", stacklevel=2)
-    elif not available(wanted):
+        return
+    if not available(wanted):
         warnings.warn(f"{ENV_VAR}=numba but numba is not installed; using numpy", stacklevel=2)
-    else:
+        return
+    threads = 1
+    if threads_text:
+        try:
+            threads = int(threads_text)
+        except ValueError:
+            threads = 0
+        if threads < 1:
+            warnings.warn(f"{THREADS_VAR}={threads_text!r} is not a whole number >= 1; using 1", stacklevel=2)
+            threads = 1
+    try:
+        use(wanted, threads=threads)
+    except ConfigError as error:
+        warnings.warn(f"{THREADS_VAR}={threads}: {error}; using numba on one thread", stacklevel=2)
         use(wanted)
 
 

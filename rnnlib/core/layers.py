@@ -43,7 +43,7 @@ from .cells.lstm import (
 )
 from .cells.rnn import RNNStepCache, rnn_step_backward, rnn_step_forward
 from ..errors import ShapeError
-from .kernels import CachesWithInputs
+from .kernels import CachesWithInputs, matmul
 
 State = tuple  # of (n_a, m) arrays: (a,) or (a, c)
 StepCache = Any  # the cell's own NamedTuple (RNNStepCache, LSTMStepCache, GRUStepCache)
@@ -279,5 +279,5 @@ def _recurrent_gradient(cell, dXW, caches, Wh, keep=None):
         delta = dXW[rows]
         if scale is not None:
             delta = delta * np.stack([step[k][2] for step in per_step], axis=1)
-        dWh[rows] = delta.reshape(-1, T * m) @ inputs.T
+        dWh[rows] = matmul(delta.reshape(-1, T * m), inputs.T)
     return dWh

@@ -32,6 +32,7 @@ from .checks import (
     check_array, check_choice, check_elements, check_int, check_real, check_shape, get_params, is_int, raise_shape,
 )
 from .functional import softmax
+from .kernels import matmul
 from .layers import CELL_BY_GATES, CELLS, Cell, layer_backward, layer_forward
 
 CELL_BY_NAME = {c.name: c for c in CELL_BY_GATES.values()}
@@ -286,7 +287,7 @@ def forward(parameters, X, Y, state=None, dropout=0.0, rng=None):
     for k in range(1, layers + 1):
         Wx, Wh, b = (parameters[n] for n in layer_names(k))
         if k > 1:
-            xw = Wx @ inputs.reshape(n_a, T * m)
+            xw = matmul(Wx, inputs.reshape(n_a, T * m))
             xw += b  # in place: one (G*n_a, T*m) array, not two
             xw = xw.reshape(-1, T, m)
         H, final, caches = layer_forward(cell, xw, states[k - 1], Wh)
@@ -302,7 +303,7 @@ def forward(parameters, X, Y, state=None, dropout=0.0, rng=None):
         inputs = H_out
 
     out = inputs.reshape(n_a, T * m)
-    P = softmax(Wya @ out + by, inplace=True)  # (V, T*m); in place: the scores are a fresh array
+    P = softmax(matmul(Wya, out) + by, inplace=True)  # (V, T*m); in place: the scores are a fresh array
     y = Y.reshape(-1)
     real = np.flatnonzero(y >= 0)
     loss_sum = float(-np.log(P[y[real], real]).sum())
@@ -345,8 +346,8 @@ def backward(cache, da_last=None):
     dZ[y[real], real] -= 1.0  # d(-log softmax)/dz = p - onehot(target)
     if len(real) < len(y):
         dZ[:, y < 0] = 0.0  # padding contributes nothing
-    grads = {"dWya": dZ @ out.T, "dby": dZ.sum(axis=1, keepdims=True)}
-    d_inputs = (parameters["Wya"].T @ dZ).reshape(n_a, T, m)
+    grads = {"dWya": matmul(dZ, out.T), "dby": dZ.sum(axis=1, keepdims=True)}
+    d_inputs = matmul(parameters["Wya"].T, dZ).reshape(n_a, T, m)
     dlast = [None] * layers if da_last is None else _as_layers(da_last, parameters, m, "lm.backward")[0]
     dstate0 = [None] * layers
     for k in range(layers, 0, -1):
@@ -357,8 +358,8 @@ def backward(cache, da_last=None):
         flat = dXW.reshape(-1, T * m)
         grads["d" + b] = flat.sum(axis=1, keepdims=True)
         if k > 1:
-            grads["d" + Wx] = flat @ layer.inputs.reshape(n_a, T * m).T
-            d_inputs = (parameters[Wx].T @ flat).reshape(n_a, T, m)
+            grads["d" + Wx] = matmul(flat, layer.inputs.reshape(n_a, T * m).T)
+            d_inputs = matmul(parameters[Wx].T, flat).reshape(n_a, T, m)
         else:
             grads["dWax"] = scatter_columns(flat, cache.X.reshape(-1), parameters["Wax"].shape[1])
     return grads, _as_given(dstate0, cache.plain)
@@ -379,7 +380,7 @@ def scatter_columns(values, ids, n_columns):
     if n_columns <= ONE_HOT_MAX_COLUMNS:
         one_hot = np.zeros((len(ids), n_columns), dtype=values.dtype)
         one_hot[keep, ids[keep]] = 1
-        return values @ one_hot
+        return matmul(values, one_hot)
     order = keep[np.argsort(ids[keep], kind="stable")]
     sorted_ids = ids[order]
     starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])

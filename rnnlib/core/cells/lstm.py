@@ -176,6 +176,9 @@ def lstm_layer_forward_compiled(xw, state0, Wh):
     n_a, m = a0.shape
     if xw.shape[0] != 4 * n_a or xw.shape[2] != m or c0.shape != (n_a, m) or Wh.shape != (4 * n_a, n_a):
         return None
+    pool = kernels.pooled()
+    if pool is not None:  # kernels.use("numba", threads=k): each step split over k threads
+        return pool.lstm_layer_forward(xw, a0, c0, Wh, kernels.pool_threads())
     T = xw.shape[1]
     A = np.empty((n_a, T + 1, m), dtype=xw.dtype)  # a<-1> = a0, then a<0> ... a<T-1>
     C = np.empty((T + 1, n_a, m), dtype=xw.dtype)  # c0, then c<0> ... c<T-1>
@@ -204,6 +207,11 @@ def lstm_layer_backward_compiled(dH, dstate_last, caches, Wh):
     n_a, T, m = dH.shape
     if len(caches) != T or Wh.shape != (4 * n_a, n_a):
         return None
+    pool = kernels.pooled()
+    if pool is not None and dH.dtype == np.float32:
+        done = pool.lstm_layer_backward(dH, dstate_last, caches, Wh, kernels.pool_threads())
+        if done is not None:
+            return done
     for cache in caches:
         if not isinstance(cache, LSTMStepCache) \
                 or kernels.compiled_for(dH, cache.gates, cache.tanh_c, cache.c_prev) is None \

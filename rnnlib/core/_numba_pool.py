@@ -1,0 +1,228 @@
+"""The pooled numba path: LSTM time loops and matrix products split over numba's threads.
+
+Only imported by ``kernels.use("numba", threads=k)`` with k >= 2.  Why it exists: numpy's OpenBLAS
+runs each matrix product on its own threads, and between products its worker threads keep spinning
+on the other cores waiting for the next one.  The time loop's elementwise kernels then run on one
+core beside a spinning thread (slower than alone), and any second pool of threads (numba's
+``prange``) fights that spinning thread for the same core.  So on this path there is one pool:
+OpenBLAS is set to one thread, and every product of a training step is cut into ``k`` pieces that
+numba's threads (the OpenMP layer) each hand to that one-threaded OpenBLAS, by a direct call
+(``_blas``) from inside the compiled loop.  A time step of the LSTM is one parallel region: each
+thread forms the recurrent product of its share of the hidden units and runs their elementwise step.
+
+The elementwise math is ``_numba_kernels``'s (``lstm_unit_values`` forward, ``_lstm_unit_back``
+backward) on a range of units.  Everything here is float32 only.
+"""
+import functools
+
+import numba
+import numpy as np
+from numba import prange
+
+from . import _blas
+from ._numba_kernels import _FAST_FLAGS, _lstm_unit_back, lstm_unit_values
+
+_BLAS = _blas.load()
+if _BLAS is None:  # kernels.use checks _blas.load() first; this is only reached by a direct import
+    raise ImportError("rnnlib.core._numba_pool: numpy's OpenBLAS was not found")
+_sgemm = _BLAS.sgemm
+_ROW, _N, _T = _blas.ROW_MAJOR, _blas.NO_TRANS, _blas.TRANS
+_F1, _F0 = np.float32(1.0), np.float32(0.0)
+_ITEM = 4  # bytes in a float32
+
+
+def _pjit(function):
+    # not cache=True: the compiled code holds the address of OpenBLAS's sgemm, which differs from
+    # process to process, so it is compiled once per process (a few seconds, at the first call)
+    return numba.njit(parallel=True, nogil=True, error_model="numpy", fastmath=_FAST_FLAGS)(function)
+
+
+@functools.lru_cache(maxsize=64)
+def split_bounds(n, pieces):
+    """(pieces + 1,) int64 boundaries cutting range(n) into ``pieces`` near-equal contiguous runs
+    (read-only; kept per (n, pieces), since every product asks)."""
+    bounds = np.array([n * k // pieces for k in range(pieces + 1)], dtype=np.int64)
+    bounds.flags.writeable = False
+    return bounds
+
+
+def unit_blocked_rows(n_a, bounds, gates=4):
+    """Row order that puts each piece's units' gate rows together: for piece k with units
+    [u0, u1), the rows g * n_a + u0 ... g * n_a + u1 - 1 for g = 0 .. gates - 1, pieces in order.
+    ``Wh[order]`` is the recurrent matrix laid out for ``lstm_forward_pooled``."""
+    return np.concatenate([np.arange(g * n_a + bounds[k], g * n_a + bounds[k + 1])
+                           for k in range(len(bounds) - 1) for g in range(gates)])
+
+
+@_pjit
+def lstm_forward_pooled(Wh_blocked, bounds, xw, A, C, tanh_C, G, Z):
+    """The LSTM layer's forward time loop, each step one parallel region over pieces of the
+    hidden units (``bounds``), one piece per thread: its rows of the recurrent product, then the
+    elementwise step on its units.
+
+    Wh_blocked (4 n_a, n_a): ``Wh[unit_blocked_rows(n_a, bounds)]``, C-contiguous, so that a
+    piece's product is one matrix product; xw (4 n_a, T, m) the input projections;
+    A (n_a, T + 1, m) with a0 at [:, 0]: a<t> is written at [:, t + 1];
+    C (T + 1, n_a, m) with c0 at [0]: c<t> at [t + 1]; tanh_C (T, n_a, m): tanh(c<t>) at [t];
+    G (T, 4 n_a, m): the gate activations of step t at [t], in the usual (f, i, c, o) row order;
+    Z (4 n_a, m): scratch for the products, piece k's rows at [4 u0, 4 u1).
+    (Cutting the batch instead, so that each thread runs the whole loop alone, was slower: the
+    products and the elementwise loops over half-rows are less efficient.)
+    """
+    n_a, T1, m = A.shape
+    for t in range(T1 - 1):
+        for k in prange(len(bounds) - 1):
+            u0, u1 = bounds[k], bounds[k + 1]
+            if u1 > u0:
+                # Z[4 u0 : 4 u1] = Wh_blocked[4 u0 : 4 u1] @ A[:, t]  (A[:, t]: rows of m floats, T1 * m apart)
+                _sgemm(_ROW, _N, _N, 4 * (u1 - u0), m, n_a, _F1, Wh_blocked.ctypes.data + 4 * u0 * n_a * _ITEM, n_a,
+                       A.ctypes.data + t * m * _ITEM, T1 * m, _F0, Z.ctypes.data + 4 * u0 * m * _ITEM, m)
+                _forward_units(Z[4 * u0: 4 * u1], xw, t, u0, C, tanh_C, A, G[t])
+
+
+@numba.njit(nogil=True, error_model="numpy", fastmath=_FAST_FLAGS, cache=True)
+def _forward_units(z, xw, t, u0, C, tanh_C, A, gates):
+    """The elementwise LSTM step t for the units u0 ... u0 + w - 1, w = z.shape[0] // 4: z (4 w, m)
+    holds their products (f, i, c, o rows, w each); the activations go to ``gates`` (4 n_a, m) in
+    the usual row order.  A compiled function of its own, called from the parallel loop: written
+    inline there, it was not vectorised."""
+    n_a, m = C.shape[1], C.shape[2]
+    w = z.shape[0] // 4
+    for u in range(w):
+        r = u0 + u
+        for j in range(m):
+            gates[r, j], gates[n_a + r, j], gates[2 * n_a + r, j], gates[3 * n_a + r, j], \
+                C[t + 1, r, j], tanh_C[t, r, j], A[r, t + 1, j] = lstm_unit_values(
+                    z[u, j] + xw[r, t, j], z[w + u, j] + xw[n_a + r, t, j], z[2 * w + u, j] + xw[2 * n_a + r, t, j],
+                    z[3 * w + u, j] + xw[3 * n_a + r, t, j], C[t, r, j])
+
+
+@_pjit
+def lstm_backward_pooled(WhT, bounds, dH, G, C, tanh_C, da, dc, dXW):
+    """Backpropagation through ``lstm_forward_pooled``'s loop, each step one parallel region over
+    the unit pieces.
+
+    WhT (n_a, 4 n_a): ``Wh.T``, C-contiguous; dH (n_a, T, m); G, C, tanh_C as the forward wrote
+    them; da, dc (n_a, m): on entry the gradient arriving on the last state, on return the
+    gradient on the initial state (da0, dc0); dXW (4 n_a, T, m): written.
+    Step t's region first forms its piece's rows of da<t> = Wh.T @ dxw<t+1> (which needs every row
+    of dxw<t+1>: hence one region per step), then runs the elementwise step on those units.
+    """
+    n_a, T, m = dH.shape
+    one = np.float32(1.0)
+    for t in range(T - 1, -2, -1):
+        for k in prange(len(bounds) - 1):
+            u0, u1 = bounds[k], bounds[k + 1]
+            if u1 > u0:
+                if t < T - 1:  # da[u0:u1] = WhT[u0:u1] @ dXW[:, t + 1]
+                    _sgemm(_ROW, _N, _N, u1 - u0, m, 4 * n_a, _F1, WhT.ctypes.data + u0 * 4 * n_a * _ITEM, 4 * n_a,
+                           dXW.ctypes.data + (t + 1) * m * _ITEM, T * m, _F0, da.ctypes.data + u0 * m * _ITEM, m)
+                if t >= 0:
+                    _backward_units(u0, u1, da, dH, t, dc, G[t], tanh_C, C, one, dXW)
+
+
+@numba.njit(nogil=True, error_model="numpy", cache=True)
+def _backward_units(u0, u1, da, dH, t, dc, gates, tanh_C, C, one, dXW):
+    """The elementwise backward of LSTM step t for the units u0 ... u1 - 1 (``_lstm_unit_back``: the
+    numpy step's operations in its order); dc is updated in place to dc<t-1>."""
+    n_a, m = da.shape
+    for r in range(u0, u1):
+        for j in range(m):
+            dXW[r, t, j], dXW[n_a + r, t, j], dXW[2 * n_a + r, t, j], dXW[3 * n_a + r, t, j], dc[r, j] = \
+                _lstm_unit_back(da[r, j] + dH[r, t, j], dc[r, j], gates, tanh_C[t, r, j], C[t, r, j], one, r, j, n_a)
+
+
+@_pjit
+def matmul_pooled(a, a_trans, lda, b, b_trans, ldb, K, out, split_rows, bounds):
+    """out (M, N) = op(a) @ op(b), cut by ``bounds`` along M (split_rows) or N, one piece per
+    thread, each a one-threaded OpenBLAS product.
+
+    a, b: addresses of float32 matrices holding op(a) (M, K) and op(b) (K, N) row-major with row
+    lengths (leading dimensions) lda, ldb, as themselves (trans False) or as their transposes
+    (trans True: stored (K, M) / (N, K)); out: C-contiguous (M, N).
+    """
+    M, N = out.shape
+    ta, tb = (_T if a_trans else _N), (_T if b_trans else _N)
+    for k in prange(len(bounds) - 1):
+        s0, s1 = bounds[k], bounds[k + 1]
+        if s1 > s0:
+            if split_rows:  # rows s0:s1 of op(a) and of out
+                _sgemm(_ROW, ta, tb, s1 - s0, N, K, _F1, a + (s0 if a_trans else s0 * lda) * _ITEM, lda,
+                       b, ldb, _F0, out.ctypes.data + s0 * N * _ITEM, N)
+            else:  # columns s0:s1 of op(b) and of out
+                _sgemm(_ROW, ta, tb, M, s1 - s0, K, _F1, a, lda, b + (s0 * ldb if b_trans else s0) * _ITEM, ldb,
+                       _F0, out.ctypes.data + s0 * _ITEM, N)
+
+
+# ----------------------------------------------------------------------------- the Python side
+
+
+def _operand(x):
+    """(x itself or a contiguous copy, whether BLAS reads it transposed, its leading dimension).
+
+    BLAS reads a matrix whose rows are contiguous and lie a fixed distance apart in place (a
+    row-major matrix, or a slice of a wider one such as ``A[:, :T]`` flattened), and the transpose
+    of such a matrix (e.g. ``Wh.T``) as that matrix with the transpose flag; anything else is copied.
+    """
+    item = x.itemsize
+    rows, cols = x.shape
+    (s0, s1) = x.strides
+    if (s1 == item or cols == 1) and s0 % item == 0 and s0 >= max(cols, 1) * item:
+        return x, False, s0 // item
+    if (s0 == item or rows == 1) and s1 % item == 0 and s1 >= max(rows, 1) * item:
+        return x, True, s1 // item
+    x = np.ascontiguousarray(x)
+    return x, False, max(x.shape[1], 1)
+
+
+def matmul(a, b, threads):
+    """(M, K) @ (K, N) for float32 matrices, split along the longer side of the result."""
+    (M, K), N = a.shape, b.shape[1]
+    (a, a_trans, lda), (b, b_trans, ldb) = _operand(a), _operand(b)
+    out = np.empty((M, N), dtype=np.float32)
+    split_rows = M >= N
+    matmul_pooled(a.ctypes.data, a_trans, lda, b.ctypes.data, b_trans, ldb, K, out, split_rows,
+                  split_bounds(M if split_rows else N, threads))
+    return out
+
+
+def lstm_layer_forward(xw, a0, c0, Wh, threads):
+    """The plain LSTM forward loop (``layers.layer_forward``) on the pool: the same return values as
+    ``cells.lstm.lstm_layer_forward_compiled`` (H a view into A, caches as ``CachesWithInputs``),
+    whose ``sequence`` attribute also holds the whole-sequence arrays the pooled backward reads."""
+    from .cells.lstm import LSTMStepCache
+    from .kernels import CachesWithInputs
+
+    n_a, m = a0.shape
+    T = xw.shape[1]
+    A = np.empty((n_a, T + 1, m), dtype=np.float32)
+    C = np.empty((T + 1, n_a, m), dtype=np.float32)
+    tanh_C = np.empty((T, n_a, m), dtype=np.float32)
+    G = np.empty((T, 4 * n_a, m), dtype=np.float32)
+    A[:, 0], C[0] = a0, c0
+    bounds = split_bounds(n_a, threads)
+    Wh_blocked = np.ascontiguousarray(Wh[unit_blocked_rows(n_a, bounds)])
+    lstm_forward_pooled(Wh_blocked, bounds, xw, A, C, tanh_C, G, np.empty((4 * n_a, m), dtype=np.float32))
+    steps = [LSTMStepCache(A[:, t], C[t], G[t], tanh_C[t]) for t in range(T)]
+    caches = CachesWithInputs(steps, A[:, :T])
+    caches.sequence = (G, C, tanh_C)
+    return A[:, 1:], (A[:, T].copy(), C[T]), caches
+
+
+def lstm_layer_backward(dH, dstate_last, caches, Wh, threads):
+    """The plain LSTM backward loop on the pool, for caches from ``lstm_layer_forward``, or None
+    for any other caches.  Returns (dXW (4 n_a, T, m), (da0, dc0))."""
+    sequence = getattr(caches, "sequence", None)
+    n_a, T, m = dH.shape
+    if sequence is None or sequence[0].shape != (T, 4 * n_a, m) or Wh.shape != (4 * n_a, n_a):
+        return None
+    G, C, tanh_C = sequence
+    if dstate_last is None:
+        da, dc = np.zeros((n_a, m), np.float32), np.zeros((n_a, m), np.float32)
+    else:
+        if any(s.dtype != np.float32 or s.shape != (n_a, m) for s in dstate_last):
+            return None
+        da, dc = (np.array(s, order="C") for s in dstate_last)  # copies: the loop works on them in place
+    dXW = np.empty((4 * n_a, T, m), dtype=np.float32)
+    lstm_backward_pooled(np.ascontiguousarray(Wh.T), split_bounds(n_a, threads), dH, G, C, tanh_C, da, dc, dXW)
+    return dXW, (da, dc)
