@@ -48,7 +48,7 @@ import warnings
 
 import numpy as np
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ShapeError
 
 ENV_VAR = "RNNLIB_KERNELS"
 CHOICES = ("numpy", "numba")
@@ -76,6 +76,8 @@ def use(name, threads=1):
     k numba threads instead, so that one pool of threads, not two, shares the cores.  Leaving it
     (any later ``use``) gives OpenBLAS back the thread count it had.  It needs numba's OpenMP
     threading layer and numpy's own OpenBLAS, and raises ConfigError where either is missing.
+    Only the LSTM has pooled time loops: the other cells' per-step products, and any numpy product
+    outside ``matmul``, then run on one thread, so the pool is for float32 LSTM models.
     Returns the name that was active before, so a caller can restore it.
     """
     if name not in CHOICES:
@@ -86,6 +88,8 @@ def use(name, threads=1):
         raise ConfigError(f"kernels.use: threads must be a whole number >= 1, got {threads!r}")
     if threads > 1 and name != "numba":
         raise ConfigError(f"kernels.use: threads={threads} needs name='numba' (the numpy path uses numpy's own threads)")
+    if threads > 1:
+        _check_pool(int(threads))  # before anything changes, so a refusal leaves things as they were
     before = _active["name"]
     _leave_pool()
     if name == "numba":
@@ -139,15 +143,20 @@ def _probe():
         raise ValueError(f"numba chose the {numba.threading_layer()!r} layer")
 
 
-def _enter_pool(threads):
-    import numba
-
+def _check_pool(threads):
     why = pool_available()
     if why:
         raise ConfigError(f"kernels.use: threads={threads} is not available here: {why}")
+    import numba
+
     if threads > numba.config.NUMBA_NUM_THREADS:
         raise ConfigError(f"kernels.use: threads={threads} is more than numba's NUMBA_NUM_THREADS="
                           f"{numba.config.NUMBA_NUM_THREADS}")
+
+
+def _enter_pool(threads):
+    import numba
+
     from . import _blas, _numba_pool
 
     blas = _blas.load()
@@ -171,13 +180,21 @@ def pooled():
 
 
 def matmul(a, b):
-    """``a @ b``; on the pooled path, for float32 matrices, the same product split over its threads
-    (rounded differently from numpy's multithreaded OpenBLAS: BLAS blocks the sum differently)."""
+    """``a @ b`` for two matrices, (M, K) @ (K, N) -> (M, N): numpy's product, except on the pooled
+    path, where float32 products are split over its threads (rounded differently from numpy's
+    multithreaded OpenBLAS: the pieces block the sums differently).  ShapeError unless both are
+    2-D arrays with matching inner sizes."""
+    if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray) or a.ndim != 2 or b.ndim != 2 \
+            or a.shape[1] != b.shape[0]:
+        raise ShapeError(f"kernels.matmul: needs (M, K) and (K, N) arrays, got {_shape_of(a)} and {_shape_of(b)}")
     module = _pool["module"]
-    if module is None or a.ndim != 2 or b.ndim != 2 or a.dtype != np.float32 or b.dtype != np.float32 \
-            or a.shape[1] != b.shape[0] or min(a.shape[0], a.shape[1], b.shape[1]) == 0:
+    if module is None or a.dtype != np.float32 or b.dtype != np.float32 or 0 in (a.shape + b.shape):
         return a @ b
     return module.matmul(a, b, _pool["threads"])
+
+
+def _shape_of(x):
+    return f"shape {x.shape}" if isinstance(x, np.ndarray) else type(x).__name__
 
 
 def active():
