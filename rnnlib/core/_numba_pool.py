@@ -37,6 +37,12 @@ def _pjit(function):
     return numba.njit(parallel=True, nogil=True, error_model="numpy", fastmath=_FAST_FLAGS)(function)
 
 
+def _pjit_exact(function):
+    # as _pjit, without fastmath: no fused multiply-adds, so each operation rounds as numpy's does
+    # (and cached: it calls no OpenBLAS)
+    return numba.njit(parallel=True, nogil=True, error_model="numpy", cache=True)(function)
+
+
 @functools.lru_cache(maxsize=64)
 def split_bounds(n, pieces):
     """(pieces + 1,) int64 boundaries cutting range(n) into ``pieces`` near-equal contiguous runs
@@ -226,3 +232,60 @@ def lstm_layer_backward(dH, dstate_last, caches, Wh, threads):
     dXW = np.empty((4 * n_a, T, m), dtype=np.float32)
     lstm_backward_pooled(np.ascontiguousarray(Wh.T), split_bounds(n_a, threads), dH, G, C, tanh_C, da, dc, dXW)
     return dXW, (da, dc)
+
+
+@_pjit
+def take_columns_pooled(W, ids, out, bounds):
+    """out[r, k] = W[r, ids[k]] for the rows of each piece of ``bounds``, one piece per thread.
+    W (R, V) and out (R, N) C-contiguous float32; ids (N,) in [0, V), checked by the caller."""
+    N = ids.shape[0]
+    for k in prange(len(bounds) - 1):
+        for r in range(bounds[k], bounds[k + 1]):
+            _gather_row(W[r], ids, out[r], N)
+
+
+@numba.njit(nogil=True, error_model="numpy", cache=True, boundscheck=False)
+def _gather_row(row, ids, out_row, N):
+    for k in range(N):
+        out_row[k] = row[ids[k]]
+
+
+def take_columns(W, ids, threads):
+    """``np.take(W, ids, axis=1)`` for a float32 matrix and ids all in [0, V), split by rows."""
+    W = np.ascontiguousarray(W)
+    out = np.empty((W.shape[0], ids.shape[0]), dtype=np.float32)
+    take_columns_pooled(W, np.ascontiguousarray(ids, dtype=np.int64), out, split_bounds(W.shape[0], threads))
+    return out
+
+
+
+@_pjit_exact
+def adam_update_pooled(p, g, m, v, beta1, one_minus_beta1, beta2, one_minus_beta2, lr_t, eps, bounds):
+    """``optim.Adam.step`` for one float32 parameter (all four arrays flat, C-contiguous), split
+    over the threads by ``bounds``, with numpy's roundings: the moments in float32 (beta1 ... eps
+    are float32 here, as numpy casts Python floats), the step ``lr_t * m / (sqrt(v) + eps)`` in
+    float64 (lr_t is a float64 scalar in numpy), rounded back to float32 as ``p -=`` does."""
+    for k in prange(len(bounds) - 1):
+        _adam_range(p, g, m, v, beta1, one_minus_beta1, beta2, one_minus_beta2, lr_t, eps, bounds[k], bounds[k + 1])
+
+
+@numba.njit(nogil=True, error_model="numpy", cache=True)
+def _adam_range(p, g, m, v, beta1, one_minus_beta1, beta2, one_minus_beta2, lr_t, eps, i0, i1):
+    for i in range(i0, i1):
+        gi = g[i]
+        mi = m[i] * beta1 + one_minus_beta1 * gi
+        vi = v[i] * beta2 + one_minus_beta2 * (gi * gi)
+        m[i], v[i] = mi, vi
+        p[i] = np.float32(np.float64(p[i]) - lr_t * np.float64(mi) / np.float64(np.sqrt(vi) + eps))
+
+
+def adam_update(p, g, m, v, beta1, beta2, lr_t, eps, threads):
+    """One Adam step on float32 p (in place, like the moments m and v), or False where it does not
+    apply (another dtype, non-contiguous arrays); see ``adam_update_pooled``."""
+    arrays = (p, g, m, v)
+    if any(a.dtype != np.float32 or not a.flags.c_contiguous or a.shape != p.shape for a in arrays) or p.size == 0:
+        return False
+    f32 = np.float32
+    adam_update_pooled(*(a.reshape(-1) for a in arrays), f32(beta1), f32(1 - beta1), f32(beta2), f32(1 - beta2),
+                       np.float64(lr_t), f32(eps), split_bounds(p.size, threads))
+    return True

@@ -193,6 +193,26 @@ def matmul(a, b):
     return module.matmul(a, b, _pool["threads"])
 
 
+def take_columns(W, ids):
+    """``np.take(W, ids, axis=1)`` for a matrix W (R, V) and a 1-D int array ids (N,): (R, N), the
+    columns of W that ids name.  On the pooled path, for float32 W and ids all in [0, V), the
+    gather is split over its threads (the same values: it only copies)."""
+    module = _pool["module"]
+    if module is None or W.dtype != np.float32 or W.ndim != 2 or ids.ndim != 1 or ids.size == 0 \
+            or ids.dtype.kind not in "iu" or ids.min() < 0 or ids.max() >= W.shape[1]:
+        return np.take(W, ids, axis=1)
+    return module.take_columns(W, ids, _pool["threads"])
+
+
+def row_sums(x):
+    """``x.sum(axis=1, keepdims=True)`` for a matrix x (R, N): (R, 1).  On the pooled path, for
+    float32, a product with a column of ones split over its threads (rounded differently from
+    numpy's pairwise sum)."""
+    if _pool["module"] is None or x.dtype != np.float32 or x.ndim != 2 or 0 in x.shape:
+        return x.sum(axis=1, keepdims=True)
+    return matmul(x, np.ones((x.shape[1], 1), dtype=np.float32))
+
+
 def _shape_of(x):
     return f"shape {x.shape}" if isinstance(x, np.ndarray) else type(x).__name__
 

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from ..errors import ConfigError, ShapeError
+from . import kernels
 from .checks import check_array, check_finite_result, check_real, is_real
 
 
@@ -125,11 +126,16 @@ class Adam:
         self.t += 1
         # Fold both bias corrections into one step size (the paper's "efficient version").
         lr_t = self.learning_rate * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+        pooled = kernels.pooled()
         for name, p in parameters.items():
             g = gradients["d" + name]
             if name not in self.m:
                 self.m[name], self.v[name] = np.zeros_like(p), np.zeros_like(p)
             m, v = self.m[name], self.v[name]
+            # the pooled numba path: the same update, the same bits, in one pass split over its threads
+            if pooled is not None and pooled.adam_update(p, g, m, v, self.beta1, self.beta2, lr_t, self.eps,
+                                                         kernels.pool_threads()):
+                continue
             m *= self.beta1
             m += (1 - self.beta1) * g
             v *= self.beta2

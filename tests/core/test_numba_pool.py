@@ -238,3 +238,64 @@ def test_a_thread_count_without_numba_in_the_environment_warns():
     done = _run("from rnnlib.core import kernels; print(kernels.active(), kernels.pool_threads())",
                 {kernels.THREADS_VAR: "2"})
     assert done.stdout.split() == ["numpy", "1"] and kernels.THREADS_VAR in done.stderr
+
+
+@needs_pool
+@settings(max_examples=40, deadline=None)
+@given(R=st.integers(1, 20), V=st.integers(1, 9), ids=st.lists(st.integers(-2, 10), min_size=1, max_size=50))
+def test_the_pooled_column_gather_is_numpys_take(R, V, ids):
+    """Ids out of [0, V) (which np.take wraps or refuses) go to numpy's own take, errors included."""
+    W = np.arange(R * V, dtype=np.float32).reshape(R, V)
+    ids = np.array(ids)
+    before = kernels.active()
+    kernels.use("numba", threads=THREADS)
+    try:
+        try:
+            want = np.take(W, ids, axis=1)
+        except IndexError:
+            with pytest.raises(IndexError):
+                kernels.take_columns(W, ids)
+            return
+        got = kernels.take_columns(W, ids)
+    finally:
+        kernels.use(before)
+    assert got.dtype == want.dtype and got.flags.c_contiguous
+    np.testing.assert_array_equal(got, want)
+
+
+@needs_pool
+def test_the_pooled_row_sums_agree_with_numpys(restore_kernels):
+    x = np.random.default_rng(2).standard_normal((37, 4096)).astype(np.float32)
+    kernels.use("numba", threads=THREADS)
+    got = kernels.row_sums(x)
+    assert got.shape == (37, 1) and got.dtype == np.float32
+    np.testing.assert_allclose(got, x.sum(axis=1, keepdims=True), rtol=1e-5, atol=1e-4)
+    np.testing.assert_array_equal(kernels.row_sums(x.astype(np.float64)), x.astype(np.float64).sum(axis=1, keepdims=True))
+
+
+@needs_pool
+def test_the_pooled_adam_step_is_bitwise_numpys(restore_kernels):
+    from rnnlib.core.optim import Adam
+
+    rng = np.random.default_rng(3)
+    start = {"W": rng.standard_normal((37, 11)).astype(np.float32), "b": rng.standard_normal((37, 1)).astype(np.float32),
+             "x": rng.standard_normal((5, 4))}  # float64: numpy's code on either path
+    steps = [{"d" + k: (rng.standard_normal(v.shape) * 10.0 ** rng.integers(-6, 2)).astype(v.dtype) for k, v in start.items()}
+             for _ in range(4)]
+
+    def run(pooled):
+        kernels.use("numba", threads=THREADS) if pooled else kernels.use("numpy")
+        params, adam = {k: v.copy() for k, v in start.items()}, Adam(learning_rate=0.01)
+        for grads in steps:
+            adam.step(params, grads)
+        return params, adam
+
+    (ours, ours_adam), (theirs, their_adam) = run(True), run(False)
+    kernels.use("numba", threads=THREADS)  # the pooled update takes float32 and leaves float64 to numpy
+    f32, f64 = np.zeros(3, np.float32), np.zeros(3)
+    assert kernels.pooled().adam_update(f32, f32.copy(), f32.copy(), f32.copy(), 0.9, 0.999, 0.1, 1e-8, THREADS)
+    assert not kernels.pooled().adam_update(f64, f64.copy(), f64.copy(), f64.copy(), 0.9, 0.999, 0.1, 1e-8, THREADS)
+    for k in start:
+        np.testing.assert_array_equal(ours[k], theirs[k])
+        np.testing.assert_array_equal(ours_adam.m[k], their_adam.m[k])
+        np.testing.assert_array_equal(ours_adam.v[k], their_adam.v[k])
