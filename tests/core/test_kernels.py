@@ -20,13 +20,6 @@ from rnnlib.errors import ConfigError
 needs_numba = pytest.mark.skipif(not kernels.available("numba"), reason="numba is not installed")
 
 
-@pytest.fixture
-def restore_kernels():
-    before = kernels.active()
-    yield
-    kernels.use(before)
-
-
 def test_numpy_is_the_default_and_always_available():
     assert kernels.available("numpy")
     # in a fresh interpreter without RNNLIB_KERNELS (this one may have been started with it)
@@ -344,20 +337,13 @@ def _flat(result):
 
 
 @needs_numba
-def test_every_layer_of_a_float32_lstm_model_takes_the_compiled_loops(restore_kernels, monkeypatch):
+def test_every_layer_of_a_float32_lstm_model_takes_the_compiled_loops(restore_kernels, monkeypatch, loop_spy):
     """lm.forward/backward hand each layer's arrays to the compiled loops in a layout they accept."""
     import dataclasses
 
     from rnnlib.core import layers
 
-    taken = []
-
-    def spy(name, loop):
-        def spied(*args):
-            result = loop(*args)
-            taken.append((name, result is not None))
-            return result
-        return spied
+    taken, spy = loop_spy
 
     cell = layers.CELLS["lstm"]
     monkeypatch.setitem(layers.CELLS, "lstm", dataclasses.replace(

@@ -22,13 +22,6 @@ needs_pool = pytest.mark.skipif(bool(_WHY_NOT), reason=f"the pooled path cannot 
 THREADS = 2
 
 
-@pytest.fixture
-def restore_kernels():
-    before = kernels.active()
-    yield
-    kernels.use(before)
-
-
 @pytest.mark.parametrize("threads", [0, -1, 1.5, True, "2", None])
 def test_use_rejects_a_thread_count_that_is_not_a_whole_number_from_one(threads, restore_kernels):
     with pytest.raises(ConfigError, match="threads"):
@@ -142,17 +135,10 @@ def test_a_nan_comes_through_the_pooled_loops(restore_kernels):
 
 
 @needs_pool
-def test_every_layer_of_a_float32_lstm_model_takes_the_pooled_loops(restore_kernels, monkeypatch):
+def test_every_layer_of_a_float32_lstm_model_takes_the_pooled_loops(restore_kernels, monkeypatch, loop_spy):
     from rnnlib.core import _numba_pool
 
-    taken = []
-
-    def spy(name, loop):
-        def spied(*args):
-            result = loop(*args)
-            taken.append((name, result is not None))
-            return result
-        return spied
+    taken, spy = loop_spy
 
     monkeypatch.setattr(_numba_pool, "lstm_layer_forward", spy("forward", _numba_pool.lstm_layer_forward))
     monkeypatch.setattr(_numba_pool, "lstm_layer_backward", spy("backward", _numba_pool.lstm_layer_backward))
