@@ -144,6 +144,7 @@ def main():
     torch.set_num_threads(args.threads)
     print(f"numpy {np.__version__}, {timing.blas_threads_line(BLAS_GIVEN)}; torch {torch.__version__}, "
           f"get_num_threads() = {torch.get_num_threads()}; cores {os.cpu_count()}")
+    print(timing.blas_kernels_line())
     print(f"load average before: {timing.load_average()}")
     tok, X, y, _, _, _ = load_split()
     glove, _ = glove_matrix(tok)

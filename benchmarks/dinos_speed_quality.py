@@ -164,6 +164,7 @@ def environment_lines(torch):
         f"python {platform.python_version()}, numpy {np.__version__}, cores {os.cpu_count()}, "
         f"machine {platform.machine()}",
         f"numpy BLAS threads: {blas_threads()}",
+        timing.blas_kernels_line(),
         f"load average before the run: {timing.load_average()}",
     ]
     if torch is None:

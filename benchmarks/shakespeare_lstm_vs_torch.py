@@ -168,6 +168,7 @@ def environment_lines(torch, threads):
         f"machine {platform.machine()}",
         f"cores: {os.cpu_count()} ({usable} usable by this process); load average before the run: {load}",
         f"numpy BLAS threads: {how}",
+        timing.blas_kernels_line(),
     ]
     if torch is None:
         lines.append("torch: not used")

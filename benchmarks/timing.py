@@ -48,6 +48,34 @@ def blas_threads_line(given):
     return f"{BLAS_VAR}={given} (set by the caller)"
 
 
+CORE_VAR = "OPENBLAS_CORETYPE"
+_CORE_NAME_SYMBOLS = ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename")
+
+
+def blas_kernels_line():
+    """Which of OpenBLAS's kernel sets numpy's matrix products run, and why, for the environment
+    lines.  OpenBLAS picks the set for the CPU at import unless OPENBLAS_CORETYPE forces one: a
+    machine that sets it (e.g. to Haswell, AVX2, for bit-stable notebook outputs) slows numpy's
+    products where the CPU has AVX-512, while PyTorch's MKL and oneDNN still choose their own."""
+    import ctypes
+
+    from rnnlib.core import _blas
+
+    blas, name = _blas.load(), "unknown"
+    if blas is not None:
+        library = ctypes.CDLL(blas.path)
+        for symbol in _CORE_NAME_SYMBOLS:
+            function = getattr(library, symbol, None)
+            if function is not None:
+                function.restype = ctypes.c_char_p
+                name = function().decode()
+                break
+    forced = os.environ.get(CORE_VAR)
+    why = (f"forced by {CORE_VAR}={forced} in the environment" if forced
+           else f"OpenBLAS's own choice for this CPU: {CORE_VAR} is unset")
+    return f"numpy's OpenBLAS kernels: {name} ({why})"
+
+
 def load_average():
     """The 1, 5 and 15 minute load averages as text ('?' where the OS has none)."""
     if not hasattr(os, "getloadavg"):

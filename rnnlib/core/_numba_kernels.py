@@ -126,12 +126,29 @@ def lstm_sequence_back(da_above, dH, t, dc_next, gates, tanh_c, c_prev, one, dXW
     """``lstm_step_backward`` for step t of a whole sequence: da<t> is ``da_above`` (n_a, m), from
     step t+1, plus dH[:, t] (dH (n_a, T, m)), added here as the numpy loop adds it; dxw is written
     into dXW (4 n_a, T, m) at [:, t] directly (both C-contiguous)."""
+    lstm_rows_back(0, tanh_c.shape[0], da_above, dH, t, dc_next, gates, tanh_c, c_prev, one, dXW, dc_prev)
+
+
+@_jit
+def lstm_rows_back(r0, r1, da_above, dH, t, dc_next, gates, tanh_c, c_prev, one, dXW, dc_prev):
+    """``lstm_sequence_back`` for the hidden units r0 ... r1 - 1 only (the pooled loop gives each
+    thread its share).  dc_prev may be dc_next itself (updated in place).
+
+    Each unit's results go to a small buffer first and are stored from there.  Stored straight
+    into dXW and dc_prev, the loop ran much slower inside the pooled time step: LLVM's vectorised
+    form of it is guarded by run-time checks that the arrays stored to overlap none of the eight
+    it reads, and there the scalar fallback ran.  The buffer overlaps nothing.
+    """
     n_a, m = tanh_c.shape
-    for r in range(n_a):
+    out = np.empty((5, m), dtype=tanh_c.dtype)
+    for r in range(r0, r1):
         for j in range(m):
-            dXW[r, t, j], dXW[n_a + r, t, j], dXW[2 * n_a + r, t, j], dXW[3 * n_a + r, t, j], dc_prev[r, j] = \
-                _lstm_unit_back(da_above[r, j] + dH[r, t, j], dc_next[r, j], gates, tanh_c[r, j], c_prev[r, j],
-                                one, r, j, n_a)
+            out[0, j], out[1, j], out[2, j], out[3, j], out[4, j] = _lstm_unit_back(
+                da_above[r, j] + dH[r, t, j], dc_next[r, j], gates, tanh_c[r, j], c_prev[r, j], one, r, j, n_a)
+        for j in range(m):
+            dXW[r, t, j], dXW[n_a + r, t, j], dXW[2 * n_a + r, t, j], dXW[3 * n_a + r, t, j] = \
+                out[0, j], out[1, j], out[2, j], out[3, j]
+            dc_prev[r, j] = out[4, j]
 
 
 @_jit(inline="always")

@@ -10,7 +10,7 @@ numba's threads (the OpenMP layer) each hand to that one-threaded OpenBLAS, by a
 (``_blas``) from inside the compiled loop.  A time step of the LSTM is one parallel region: each
 thread forms the recurrent product of its share of the hidden units and runs their elementwise step.
 
-The elementwise math is ``_numba_kernels``'s (``lstm_unit_values`` forward, ``_lstm_unit_back``
+The elementwise math is ``_numba_kernels``'s (``lstm_unit_values`` forward, ``lstm_rows_back``
 backward) on a range of units.  Everything here is float32 only.
 """
 import functools
@@ -20,7 +20,7 @@ import numpy as np
 from numba import prange
 
 from . import _blas
-from ._numba_kernels import _FAST_FLAGS, _lstm_unit_back, lstm_unit_values
+from ._numba_kernels import _FAST_FLAGS, lstm_rows_back, lstm_unit_values
 
 _BLAS = _blas.load()
 if _BLAS is None:  # kernels.use checks _blas.load() first; this is only reached by a direct import
@@ -124,18 +124,7 @@ def lstm_backward_pooled(WhT, bounds, dH, G, C, tanh_C, da, dc, dXW):
                     _sgemm(_ROW, _N, _N, u1 - u0, m, 4 * n_a, _F1, WhT.ctypes.data + u0 * 4 * n_a * _ITEM, 4 * n_a,
                            dXW.ctypes.data + (t + 1) * m * _ITEM, T * m, _F0, da.ctypes.data + u0 * m * _ITEM, m)
                 if t >= 0:
-                    _backward_units(u0, u1, da, dH, t, dc, G[t], tanh_C, C, one, dXW)
-
-
-@numba.njit(nogil=True, error_model="numpy", cache=True)
-def _backward_units(u0, u1, da, dH, t, dc, gates, tanh_C, C, one, dXW):
-    """The elementwise backward of LSTM step t for the units u0 ... u1 - 1 (``_lstm_unit_back``: the
-    numpy step's operations in its order); dc is updated in place to dc<t-1>."""
-    n_a, m = da.shape
-    for r in range(u0, u1):
-        for j in range(m):
-            dXW[r, t, j], dXW[n_a + r, t, j], dXW[2 * n_a + r, t, j], dXW[3 * n_a + r, t, j], dc[r, j] = \
-                _lstm_unit_back(da[r, j] + dH[r, t, j], dc[r, j], gates, tanh_C[t, r, j], C[t, r, j], one, r, j, n_a)
+                    lstm_rows_back(u0, u1, da, dH, t, dc, G[t], tanh_C[t], C[t], one, dXW, dc)
 
 
 @_pjit

@@ -204,15 +204,6 @@ def take_columns(W, ids):
     return module.take_columns(W, ids, _pool["threads"])
 
 
-def row_sums(x):
-    """``x.sum(axis=1, keepdims=True)`` for a matrix x (R, N): (R, 1).  On the pooled path, for
-    float32, a product with a column of ones split over its threads (rounded differently from
-    numpy's pairwise sum)."""
-    if _pool["module"] is None or x.dtype != np.float32 or x.ndim != 2 or 0 in x.shape:
-        return x.sum(axis=1, keepdims=True)
-    return matmul(x, np.ones((x.shape[1], 1), dtype=np.float32))
-
-
 def _shape_of(x):
     return f"shape {x.shape}" if isinstance(x, np.ndarray) else type(x).__name__
 

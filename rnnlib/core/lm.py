@@ -32,7 +32,7 @@ from .checks import (
     check_array, check_choice, check_elements, check_int, check_real, check_shape, get_params, is_int, raise_shape,
 )
 from .functional import softmax
-from .kernels import matmul, row_sums, take_columns
+from .kernels import matmul, take_columns
 from .layers import CELL_BY_GATES, CELLS, Cell, layer_backward, layer_forward
 
 CELL_BY_NAME = {c.name: c for c in CELL_BY_GATES.values()}
@@ -346,7 +346,7 @@ def backward(cache, da_last=None):
     dZ[y[real], real] -= 1.0  # d(-log softmax)/dz = p - onehot(target)
     if len(real) < len(y):
         dZ[:, y < 0] = 0.0  # padding contributes nothing
-    grads = {"dWya": matmul(dZ, out.T), "dby": row_sums(dZ)}
+    grads = {"dWya": matmul(dZ, out.T), "dby": dZ.sum(axis=1, keepdims=True)}
     d_inputs = matmul(parameters["Wya"].T, dZ).reshape(n_a, T, m)
     dlast = [None] * layers if da_last is None else _as_layers(da_last, parameters, m, "lm.backward")[0]
     dstate0 = [None] * layers
@@ -356,7 +356,7 @@ def backward(cache, da_last=None):
         dH = d_inputs * layer.dropout_mask if layer.dropout_mask is not None else d_inputs
         dXW, grads["d" + Wh], dstate0[k - 1] = layer_backward(cell, dH, dlast[k - 1], layer.steps, parameters[Wh])
         flat = dXW.reshape(-1, T * m)
-        grads["d" + b] = row_sums(flat)
+        grads["d" + b] = flat.sum(axis=1, keepdims=True)
         if k > 1:
             grads["d" + Wx] = matmul(flat, layer.inputs.reshape(n_a, T * m).T)
             d_inputs = matmul(parameters[Wx].T, flat).reshape(n_a, T, m)

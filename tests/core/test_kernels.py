@@ -331,6 +331,30 @@ def test_the_compiled_backward_loop_is_bitwise_the_numpy_loop(dtype, restore_ker
     _assert_same(*_both(lambda: _flat(layer_backward(CELLS["lstm"], dH, dlast, caches, Wh)), restore_kernels))
 
 
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_backward_over_a_range_of_units_in_place_is_those_rows_of_the_whole_step(dtype):
+    """``lstm_rows_back`` (each pooled thread's share) with dc updated in place gives the rows
+    r0:r1 of the whole step, bit for bit, and writes nothing outside them."""
+    from rnnlib.core import _numba_kernels as compiled
+
+    rng = np.random.default_rng(4)
+    n_a, T, m, t, (r0, r1) = 6, 3, 5, 1, (2, 5)
+    gates = rng.uniform(0.01, 0.99, (4 * n_a, m)).astype(dtype)
+    da, dc, tanh_c, c_prev = (rng.standard_normal((n_a, m)).astype(dtype) for _ in range(4))
+    dH = rng.standard_normal((n_a, T, m)).astype(dtype)
+    one = dtype(1)
+    whole, dc_whole = np.zeros((4 * n_a, T, m), dtype), np.empty_like(dc)
+    compiled.lstm_sequence_back(da, dH, t, dc, gates, tanh_c, c_prev, one, whole, dc_whole)
+    part, dc_part = np.zeros((4 * n_a, T, m), dtype), dc.copy()
+    compiled.lstm_rows_back(r0, r1, da, dH, t, dc_part, gates, tanh_c, c_prev, one, part, dc_part)
+    rows = np.concatenate([np.arange(g * n_a + r0, g * n_a + r1) for g in range(4)])
+    np.testing.assert_array_equal(part[rows], whole[rows])
+    np.testing.assert_array_equal(np.delete(part, rows, axis=0), 0)
+    np.testing.assert_array_equal(dc_part[r0:r1], dc_whole[r0:r1])
+    np.testing.assert_array_equal(np.delete(dc_part, np.arange(r0, r1), axis=0), np.delete(dc, np.arange(r0, r1), axis=0))
+
+
 def _flat(result):
     dXW, dWh, dstate0 = result
     return (dXW, dWh, *dstate0)

@@ -250,16 +250,6 @@ def test_the_pooled_column_gather_is_numpys_take(R, V, ids):
 
 
 @needs_pool
-def test_the_pooled_row_sums_agree_with_numpys(restore_kernels):
-    x = np.random.default_rng(2).standard_normal((37, 4096)).astype(np.float32)
-    kernels.use("numba", threads=THREADS)
-    got = kernels.row_sums(x)
-    assert got.shape == (37, 1) and got.dtype == np.float32
-    np.testing.assert_allclose(got, x.sum(axis=1, keepdims=True), rtol=1e-5, atol=1e-4)
-    np.testing.assert_array_equal(kernels.row_sums(x.astype(np.float64)), x.astype(np.float64).sum(axis=1, keepdims=True))
-
-
-@needs_pool
 def test_the_pooled_adam_step_is_bitwise_numpys(restore_kernels):
     from rnnlib.core.optim import Adam
 
