@@ -173,8 +173,9 @@ def environment_lines(torch, threads):
     if torch is None:
         lines.append("torch: not used")
     else:
+        capability = getattr(getattr(torch.backends, "cpu", None), "get_cpu_capability", lambda: "?")()
         lines.append(f"torch {torch.__version__}, torch.set_num_threads({threads}) -> "
-                     f"get_num_threads() = {torch.get_num_threads()}")
+                     f"get_num_threads() = {torch.get_num_threads()}; its CPU kernels: {capability}")
         if str(torch.get_num_threads()) != str(blas_threads):
             lines.append(f"WARNING: numpy has {blas_threads} BLAS threads but torch has "
                          f"{torch.get_num_threads()}; the comparison is not like for like")

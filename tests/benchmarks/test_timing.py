@@ -37,6 +37,21 @@ def test_set_blas_threads_only_when_the_caller_did_not(monkeypatch):
     assert timing.blas_threads_line("3") == f"{timing.BLAS_VAR}=3 (set by the caller)"
 
 
+def test_blas_kernels_line_names_the_kernel_set_and_who_chose_it(monkeypatch):
+    from rnnlib.core import _blas
+
+    monkeypatch.setenv(timing.CORE_VAR, "Haswell")
+    forced = timing.blas_kernels_line()
+    assert forced.startswith("numpy's OpenBLAS kernels: ") and "forced by OPENBLAS_CORETYPE=Haswell" in forced
+    monkeypatch.delenv(timing.CORE_VAR)
+    chosen = timing.blas_kernels_line()
+    assert "own choice" in chosen and "forced" not in chosen
+    # the name is the loaded library's (it was fixed at import), the same in both lines
+    name = forced.split(": ", 1)[1].split(" (", 1)[0]
+    assert name == chosen.split(": ", 1)[1].split(" (", 1)[0]
+    assert name != "unknown" or _blas.load() is None
+
+
 def test_load_average_is_three_numbers_or_unknown():
     text = timing.load_average()
     assert text == "?" or len([float(x) for x in text.split(", ")]) == 3
