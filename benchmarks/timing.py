@@ -68,7 +68,7 @@ def blas_kernels_line():
             function = getattr(library, symbol, None)
             if function is not None:
                 function.restype = ctypes.c_char_p
-                name = function().decode()
+                name = (function() or b"unknown").decode(errors="replace")
                 break
     forced = os.environ.get(CORE_VAR)
     why = (f"forced by {CORE_VAR}={forced} in the environment" if forced

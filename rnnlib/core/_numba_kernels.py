@@ -135,9 +135,10 @@ def lstm_rows_back(r0, r1, da_above, dH, t, dc_next, gates, tanh_c, c_prev, one,
     thread its share).  dc_prev may be dc_next itself (updated in place).
 
     Each unit's results go to a small buffer first and are stored from there.  Stored straight
-    into dXW and dc_prev, the loop ran much slower inside the pooled time step: LLVM's vectorised
-    form of it is guarded by run-time checks that the arrays stored to overlap none of the eight
-    it reads, and there the scalar fallback ran.  The buffer overlaps nothing.
+    into dXW and dc_prev, the loop ran much slower inside the pooled time step, most likely
+    because LLVM's vectorised form of it is guarded by run-time checks that the arrays stored to
+    overlap none of the six it reads, and there the scalar fallback ran.  The buffer overlaps
+    nothing.
     """
     n_a, m = tanh_c.shape
     out = np.empty((5, m), dtype=tanh_c.dtype)
