@@ -196,7 +196,16 @@ def matmul(a, b):
 def take_columns(W, ids):
     """``np.take(W, ids, axis=1)`` for a matrix W (R, V) and a 1-D int array ids (N,): (R, N), the
     columns of W that ids name.  On the pooled path, for float32 W and ids all in [0, V), the
-    gather is split over its threads (the same values: it only copies)."""
+    gather is split over its threads (the same values: it only copies).  As with ``np.take``, an id
+    of -k names column V - k.  ShapeError unless W is a matrix and ids a 1-D array of integers in
+    [-V, V)."""
+    if not isinstance(W, np.ndarray) or not isinstance(ids, np.ndarray) or W.ndim != 2 or ids.ndim != 1 \
+            or (ids.size and ids.dtype.kind not in "iu"):
+        raise ShapeError(f"kernels.take_columns: needs an (R, V) array and a 1-D integer array, got "
+                         f"{_shape_of(W)} and {_shape_of(ids)}" + (f" of dtype {ids.dtype}" if isinstance(ids, np.ndarray) else ""))
+    if ids.size and (ids.min() < -W.shape[1] or ids.max() >= W.shape[1]):
+        raise ShapeError(f"kernels.take_columns: ids must lie in [-{W.shape[1]}, {W.shape[1]}), the columns of W; "
+                         f"got {ids.min()} .. {ids.max()}")
     module = _pool["module"]
     if module is None or W.dtype != np.float32 or W.ndim != 2 or ids.ndim != 1 or ids.size == 0 \
             or ids.dtype.kind not in "iu" or ids.min() < 0 or ids.max() >= W.shape[1]:

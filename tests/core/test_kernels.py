@@ -15,9 +15,29 @@ import pytest
 from rnnlib.core import kernels, lm
 from rnnlib.core.cells.lstm import lstm_step_backward, lstm_step_forward
 from rnnlib.core.layers import CELLS, layer_backward, layer_forward
-from rnnlib.errors import ConfigError
+from rnnlib.errors import ConfigError, ShapeError
 
 needs_numba = pytest.mark.skipif(not kernels.available("numba"), reason="numba is not installed")
+
+
+@pytest.mark.parametrize("W, ids", [
+    (np.ones((2, 3)), np.array([3])),  # past the last column
+    (np.ones((2, 3)), np.array([-4])),  # before the first (np.take's -k counts from the end)
+    (np.ones((2, 3)), np.array([0.5])),  # not integers
+    (np.ones(3), np.array([0])),  # not a matrix
+    (np.ones((2, 3)), np.array([[0]])),  # ids not 1-D
+    ([[1.0, 2.0]], np.array([0])),  # not an array
+])
+def test_take_columns_refuses_bad_input_with_a_shape_error(W, ids):
+    with pytest.raises(ShapeError, match="take_columns"):
+        kernels.take_columns(W, ids)
+
+
+def test_take_columns_is_np_take_including_negative_ids():
+    W = np.arange(12.0).reshape(3, 4)
+    ids = np.array([0, 3, -1, -4, 2])
+    np.testing.assert_array_equal(kernels.take_columns(W, ids), np.take(W, ids, axis=1))
+    assert kernels.take_columns(W, np.array([], dtype=np.int64)).shape == (3, 0)
 
 
 def test_numpy_is_the_default_and_always_available():
