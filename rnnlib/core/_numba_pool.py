@@ -248,6 +248,80 @@ def take_columns(W, ids, threads):
 
 
 
+@numba.njit(nogil=True, error_model="numpy", cache=True)
+def _positions_by_id(ids, n_columns):
+    """(order, starts) for ids (k,) in [-1, n_columns): the positions q with ids[q] = v are
+    order[starts[v] : starts[v + 1]], in increasing q (a counting sort); ids of -1 are left out."""
+    starts = np.zeros(n_columns + 1, dtype=np.int64)
+    for q in range(ids.shape[0]):
+        if ids[q] >= 0:
+            starts[ids[q] + 1] += 1
+    for v in range(n_columns):
+        starts[v + 1] += starts[v]
+    fill = starts[:n_columns].copy()
+    order = np.empty(starts[n_columns], dtype=np.int64)
+    for q in range(ids.shape[0]):
+        v = ids[q]
+        if v >= 0:
+            order[fill[v]] = q
+            fill[v] += 1
+    return order, starts
+
+
+@_pjit_exact
+def scatter_columns_pooled(values, order, starts, out, bounds):
+    """out[r, v] = the sum of values[r, q] over the positions q of id v (``_positions_by_id``), in
+    increasing q, for the rows of each piece of ``bounds``, one piece per thread.  values (n, k)
+    and out (n, V) C-contiguous float32.  Eight rows at a time share each position's look-up."""
+    for p in prange(len(bounds) - 1):
+        r, r1 = bounds[p], bounds[p + 1]
+        while r + 8 <= r1:
+            _sums_by_id_8(values, r, order, starts, out)
+            r += 8
+        while r < r1:
+            _sums_by_id_1(values, r, order, starts, out)
+            r += 1
+
+
+@numba.njit(nogil=True, error_model="numpy", cache=True, boundscheck=False)
+def _sums_by_id_8(values, r, order, starts, out):
+    # eight independent running sums: one sum per row would wait on its own additions
+    for v in range(starts.shape[0] - 1):
+        s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = np.float32(0.0)
+        for p in range(starts[v], starts[v + 1]):
+            q = order[p]
+            s0 += values[r, q]
+            s1 += values[r + 1, q]
+            s2 += values[r + 2, q]
+            s3 += values[r + 3, q]
+            s4 += values[r + 4, q]
+            s5 += values[r + 5, q]
+            s6 += values[r + 6, q]
+            s7 += values[r + 7, q]
+        out[r, v], out[r + 1, v], out[r + 2, v], out[r + 3, v] = s0, s1, s2, s3
+        out[r + 4, v], out[r + 5, v], out[r + 6, v], out[r + 7, v] = s4, s5, s6, s7
+
+
+@numba.njit(nogil=True, error_model="numpy", cache=True, boundscheck=False)
+def _sums_by_id_1(values, r, order, starts, out):
+    for v in range(starts.shape[0] - 1):
+        total = np.float32(0.0)
+        for p in range(starts[v], starts[v + 1]):
+            total += values[r, order[p]]
+        out[r, v] = total
+
+
+def scatter_columns(values, ids, n_columns, threads):
+    """``kernels.scatter_columns`` for float32 values (n, k) and int ids (k,) in [-1, n_columns):
+    each column's sum formed in the order of the positions, the rows split over the threads.
+    Returns (n, n_columns)."""
+    values = np.ascontiguousarray(values)
+    order, starts = _positions_by_id(np.ascontiguousarray(ids, dtype=np.int64), n_columns)
+    out = np.empty((values.shape[0], n_columns), dtype=np.float32)
+    scatter_columns_pooled(values, order, starts, out, split_bounds(values.shape[0], threads))
+    return out
+
+
 @_pjit_exact
 def adam_update_pooled(p, g, m, v, beta1, one_minus_beta1, beta2, one_minus_beta2, lr_t, eps, bounds):
     """``optim.Adam.step`` for one float32 parameter (all four arrays flat, C-contiguous), split

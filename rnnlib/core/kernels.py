@@ -213,6 +213,58 @@ def take_columns(W, ids):
     return module.take_columns(W, ids, _pool["threads"])
 
 
+ONE_HOT_MAX_COLUMNS = 512  # up to here a one-hot product is numpy's fastest way (measured: 10x np.add.at)
+
+
+def scatter_columns(values, ids, n_columns, with_row_sums=False):
+    """Sum the columns of ``values`` (n, k) into ``n_columns`` columns chosen by ``ids`` (k,):
+    ``values @ one_hot(ids).T``, (n, n_columns), the gradient of ``take_columns``.  Ids of -1 are
+    dropped.  With ``with_row_sums``, returns (that, values.sum(axis=1, keepdims=True)).
+
+    numpy: for a character vocabulary the one-hot product is the fastest way (BLAS does the
+    adding); for a word vocabulary the one-hot matrix would be huge, so the columns are sorted by
+    id and summed with ``np.add.reduceat`` instead.  The pooled path, for float32 values, sums each
+    id's columns in order on its threads (no one-hot matrix: a quarter of the one-hot product's
+    time in a scratch measurement), and where no id is dropped forms the row sums from the result
+    (every column went into one of its columns), saving a pass over ``values``.  The sums are
+    rounded differently from numpy's.  ShapeError unless values is a matrix with one id per column
+    and every id is a whole number in [-1, n_columns).
+    """
+    if not isinstance(values, np.ndarray) or not isinstance(ids, np.ndarray) or values.ndim != 2 or ids.ndim != 1 \
+            or ids.shape[0] != values.shape[1] or (ids.size and ids.dtype.kind not in "iu"):
+        raise ShapeError(f"kernels.scatter_columns: needs an (n, k) array and k integer ids, got {_shape_of(values)} "
+                         f"and {_shape_of(ids)}" + (f" of dtype {ids.dtype}" if isinstance(ids, np.ndarray) else ""))
+    if isinstance(n_columns, bool) or not isinstance(n_columns, (int, np.integer)) or n_columns < 0:
+        raise ShapeError(f"kernels.scatter_columns: n_columns must be a whole number >= 0, got {n_columns!r}")
+    if ids.size and (ids.min() < -1 or ids.max() >= n_columns):
+        raise ShapeError(f"kernels.scatter_columns: ids must lie in [-1, {n_columns}) (-1: dropped); "
+                         f"got {ids.min()} .. {ids.max()}")
+    module = _pool["module"]
+    if module is not None and values.dtype == np.float32 and n_columns:
+        out = module.scatter_columns(values, ids, int(n_columns), _pool["threads"])
+        if not with_row_sums:
+            return out
+        dropped = ids.size and ids.min() < 0
+        return out, (values.sum(axis=1, keepdims=True) if dropped else out.sum(axis=1, keepdims=True))
+    out = _scatter_columns_numpy(values, ids, int(n_columns))
+    return (out, values.sum(axis=1, keepdims=True)) if with_row_sums else out
+
+
+def _scatter_columns_numpy(values, ids, n_columns):
+    keep = np.flatnonzero(ids >= 0)
+    if n_columns <= ONE_HOT_MAX_COLUMNS:
+        one_hot = np.zeros((len(ids), n_columns), dtype=values.dtype)
+        one_hot[keep, ids[keep]] = 1
+        return matmul(values, one_hot)
+    order = keep[np.argsort(ids[keep], kind="stable")]
+    sorted_ids = ids[order]
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+    out = np.zeros((values.shape[0], n_columns), dtype=values.dtype)
+    if len(order):
+        out[:, sorted_ids[starts]] = np.add.reduceat(values[:, order], starts, axis=1)
+    return out
+
+
 def _shape_of(x):
     return f"shape {x.shape}" if isinstance(x, np.ndarray) else type(x).__name__
 

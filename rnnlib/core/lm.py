@@ -32,7 +32,7 @@ from .checks import (
     check_array, check_choice, check_elements, check_int, check_real, check_shape, get_params, is_int, raise_shape,
 )
 from .functional import softmax
-from .kernels import matmul, take_columns
+from .kernels import ONE_HOT_MAX_COLUMNS, matmul, scatter_columns, take_columns  # noqa: F401  (lm.scatter_columns)
 from .layers import CELL_BY_GATES, CELLS, Cell, layer_backward, layer_forward
 
 CELL_BY_NAME = {c.name: c for c in CELL_BY_GATES.values()}
@@ -356,38 +356,15 @@ def backward(cache, da_last=None):
         dH = d_inputs * layer.dropout_mask if layer.dropout_mask is not None else d_inputs
         dXW, grads["d" + Wh], dstate0[k - 1] = layer_backward(cell, dH, dlast[k - 1], layer.steps, parameters[Wh])
         flat = dXW.reshape(-1, T * m)
-        grads["d" + b] = flat.sum(axis=1, keepdims=True)
         if k > 1:
+            grads["d" + b] = flat.sum(axis=1, keepdims=True)
             grads["d" + Wx] = matmul(flat, layer.inputs.reshape(n_a, T * m).T)
             d_inputs = matmul(parameters[Wx].T, flat).reshape(n_a, T, m)
-        else:
-            grads["dWax"] = scatter_columns(flat, cache.X.reshape(-1), parameters["Wax"].shape[1])
+        else:  # the input was one-hot: dWax collects the columns by id (and db, on the pool, from it)
+            dWax, grads["db"] = scatter_columns(flat, cache.X.reshape(-1), parameters["Wax"].shape[1],
+                                                with_row_sums=True)
+            grads["dWax"] = dWax
     return grads, _as_given(dstate0, cache.plain)
-
-
-ONE_HOT_MAX_COLUMNS = 512  # up to here a one-hot product is fastest (measured: 10x np.add.at)
-
-
-def scatter_columns(values, ids, n_columns):
-    """Sum the columns of ``values`` (n, k) into ``n_columns`` columns chosen by ``ids`` (k,).
-
-    This is ``values @ one_hot(ids).T``; ids of -1 are dropped.  For a character vocabulary that
-    product is the fastest way (BLAS does the adding); for a word vocabulary the one-hot matrix
-    would be huge, so the columns are sorted by id and summed with ``np.add.reduceat`` instead.
-    Returns (n, n_columns).
-    """
-    keep = np.flatnonzero(ids >= 0)
-    if n_columns <= ONE_HOT_MAX_COLUMNS:
-        one_hot = np.zeros((len(ids), n_columns), dtype=values.dtype)
-        one_hot[keep, ids[keep]] = 1
-        return matmul(values, one_hot)
-    order = keep[np.argsort(ids[keep], kind="stable")]
-    sorted_ids = ids[order]
-    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
-    out = np.zeros((values.shape[0], n_columns), dtype=values.dtype)
-    if len(order):
-        out[:, sorted_ids[starts]] = np.add.reduceat(values[:, order], starts, axis=1)
-    return out
 
 
 def final_state(cache):

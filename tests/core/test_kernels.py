@@ -40,6 +40,32 @@ def test_take_columns_is_np_take_including_negative_ids():
     assert kernels.take_columns(W, np.array([], dtype=np.int64)).shape == (3, 0)
 
 
+
+@pytest.mark.parametrize("values, ids, n_columns", [
+    (np.ones((2, 3)), np.array([0, 1, 3]), 3),  # an id past the last column
+    (np.ones((2, 3)), np.array([0, -2, 1]), 3),  # below -1 (only -1 means "dropped")
+    (np.ones((2, 3)), np.array([0.0, 1.0, 2.0]), 3),  # not integers
+    (np.ones((2, 3)), np.array([0, 1]), 3),  # one id short of the columns
+    (np.ones(3), np.array([0, 1, 2]), 3),  # not a matrix
+    (np.ones((2, 3)), np.array([0, 1, 2]), -1),  # a negative number of columns
+    (np.ones((2, 3)), np.array([0, 1, 2]), 2.5),  # not a whole number
+    (np.ones((2, 3)), [0, 1, 2], 3),  # ids not an array
+])
+def test_scatter_columns_refuses_bad_input_with_a_shape_error(values, ids, n_columns):
+    with pytest.raises(ShapeError, match="scatter_columns"):
+        kernels.scatter_columns(values, ids, n_columns)
+
+
+def test_scatter_columns_and_its_row_sums():
+    """With_row_sums gives values' own row sums (numpy's bits), dropped columns included."""
+    values = np.arange(12.0).reshape(2, 6)
+    ids = np.array([1, -1, 1, 0, 2, 2])
+    out, sums = kernels.scatter_columns(values, ids, 4, with_row_sums=True)
+    np.testing.assert_array_equal(out, [[3.0, 0.0 + 2.0, 4.0 + 5.0, 0.0], [9.0, 6.0 + 8.0, 10.0 + 11.0, 0.0]])
+    np.testing.assert_array_equal(sums, values.sum(axis=1, keepdims=True))
+    np.testing.assert_array_equal(kernels.scatter_columns(values, ids, 4), out)
+
+
 def test_numpy_is_the_default_and_always_available():
     assert kernels.available("numpy")
     # in a fresh interpreter without RNNLIB_KERNELS (this one may have been started with it)

@@ -250,6 +250,41 @@ def test_the_pooled_column_gather_is_numpys_take(R, V, ids):
     np.testing.assert_array_equal(got, want)
 
 
+
+@needs_pool
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 21), V=st.integers(1, 9), ids=st.lists(st.integers(-1, 8), max_size=60))
+def test_the_pooled_column_scatter_is_the_one_hot_product(n, V, ids):
+    """Small whole numbers, so every order of the additions gives the same sums; rows in eights
+    and one at a time (n up to 21 over two threads); the row sums from the scattered columns where
+    no id is dropped, from the values where one is."""
+    ids = np.array([i % V if i >= 0 else -1 for i in ids], dtype=np.int64)
+    values = (np.arange(n * len(ids), dtype=np.float32).reshape(n, len(ids)) % 5) - 2
+    one_hot = np.zeros((len(ids), V), np.float32)
+    one_hot[np.flatnonzero(ids >= 0), ids[ids >= 0]] = 1
+    before = kernels.active()
+    kernels.use("numba", threads=THREADS)
+    try:
+        out, sums = kernels.scatter_columns(values, ids, V, with_row_sums=True)
+    finally:
+        kernels.use(before)
+    assert out.dtype == np.float32 and out.shape == (n, V) and sums.shape == (n, 1)
+    np.testing.assert_array_equal(out, values @ one_hot)
+    np.testing.assert_array_equal(sums, values.sum(axis=1, keepdims=True))
+
+
+@needs_pool
+def test_the_pooled_column_scatter_rounds_like_a_float32_sum(restore_kernels):
+    """Real-sized gradients (the benchmark's layer 1): within float32 rounding of the float64 sums."""
+    rng = np.random.default_rng(7)
+    values, ids = rng.standard_normal((512, 4096)).astype(np.float32), rng.integers(0, 65, 4096)
+    want, want_sums = kernels.scatter_columns(values.astype(np.float64), ids, 65, with_row_sums=True)
+    kernels.use("numba", threads=THREADS)
+    got, sums = kernels.scatter_columns(values, ids, 65, with_row_sums=True)
+    np.testing.assert_allclose(got, want, rtol=0, atol=2e-6 * np.abs(want).max())
+    np.testing.assert_allclose(sums, want_sums, rtol=0, atol=2e-6 * np.abs(want_sums).max())
+
+
 @needs_pool
 def test_the_pooled_adam_step_is_bitwise_numpys(restore_kernels):
     from rnnlib.core.optim import Adam
