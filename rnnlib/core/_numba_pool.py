@@ -61,21 +61,30 @@ def unit_blocked_rows(n_a, bounds, gates=4):
 
 
 @_pjit
-def lstm_forward_pooled(Wh_blocked, bounds, xw, A, C, tanh_C, G, Z):
+def lstm_forward_pooled(Wh_blocked, Wx_blocked, bounds, xw, xw_steps, inputs, A, C, tanh_C, G, Z):
     """The LSTM layer's forward time loop, each step one parallel region over pieces of the
     hidden units (``bounds``), one piece per thread: its rows of the recurrent product, then the
     elementwise step on its units.
 
     Wh_blocked (4 n_a, n_a): ``Wh[unit_blocked_rows(n_a, bounds)]``, C-contiguous, so that a
-    piece's product is one matrix product; xw (4 n_a, T, m) the input projections;
-    A (n_a, T + 1, m) with a0 at [:, 0]: a<t> is written at [:, t + 1];
-    C (T + 1, n_a, m) with c0 at [0]: c<t> at [t + 1]; tanh_C (T, n_a, m): tanh(c<t>) at [t];
-    G (T, 4 n_a, m): the gate activations of step t at [t], in the usual (f, i, c, o) row order;
-    Z (4 n_a, m): scratch for the products, piece k's rows at [4 u0, 4 u1).
+    piece's product is one matrix product; A (n_a, T + 1, m) with a0 at [:, 0]: a<t> is written
+    at [:, t + 1]; C (T + 1, n_a, m) with c0 at [0]: c<t> at [t + 1]; tanh_C (T, n_a, m): tanh(c<t>)
+    at [t]; G (T, 4 n_a, m): the gate activations of step t at [t], in the usual (f, i, c, o) row
+    order; Z (4 n_a, m): scratch for the products, piece k's rows at [4 u0, 4 u1).
+
+    The input projection comes one of two ways.  With no ``inputs`` (n_in = 0 rows), xw
+    (4 n_a, T, m) holds it for every step (xw_steps = 1: step t reads xw[:, t]).  Otherwise each step
+    also forms it, for a layer above the first: Z += Wx_blocked (4 n_a, n_in) @ inputs[:, t], with
+    inputs (n_in, T, m) (rows of T*m contiguous floats, any distance apart, like the layer below's
+    ``A[:, 1:]``), and xw is the bias alone, (4 n_a, 1, m) (xw_steps = 0: every step reads xw[:, 0]).
+    That product per step, on data still in cache, was faster than one product for all steps
+    before the loop plus a pass adding the bias (a scratch measurement).
     (Cutting the batch instead, so that each thread runs the whole loop alone, was slower: the
     products and the elementwise loops over half-rows are less efficient.)
     """
     n_a, T1, m = A.shape
+    n_in = inputs.shape[0]
+    ld_in = inputs.strides[0] // _ITEM
     for t in range(T1 - 1):
         for k in prange(len(bounds) - 1):
             u0, u1 = bounds[k], bounds[k + 1]
@@ -83,15 +92,18 @@ def lstm_forward_pooled(Wh_blocked, bounds, xw, A, C, tanh_C, G, Z):
                 # Z[4 u0 : 4 u1] = Wh_blocked[4 u0 : 4 u1] @ A[:, t]  (A[:, t]: rows of m floats, T1 * m apart)
                 _sgemm(_ROW, _N, _N, 4 * (u1 - u0), m, n_a, _F1, Wh_blocked.ctypes.data + 4 * u0 * n_a * _ITEM, n_a,
                        A.ctypes.data + t * m * _ITEM, T1 * m, _F0, Z.ctypes.data + 4 * u0 * m * _ITEM, m)
-                _forward_units(Z[4 * u0: 4 * u1], xw, t, u0, C, tanh_C, A, G[t])
+                if n_in > 0:  # Z[4 u0 : 4 u1] += Wx_blocked[4 u0 : 4 u1] @ inputs[:, t]
+                    _sgemm(_ROW, _N, _N, 4 * (u1 - u0), m, n_in, _F1, Wx_blocked.ctypes.data + 4 * u0 * n_in * _ITEM,
+                           n_in, inputs.ctypes.data + t * m * _ITEM, ld_in, _F1, Z.ctypes.data + 4 * u0 * m * _ITEM, m)
+                _forward_units(Z[4 * u0: 4 * u1], xw, t * xw_steps, t, u0, C, tanh_C, A, G[t])
 
 
 @numba.njit(nogil=True, error_model="numpy", fastmath=_FAST_FLAGS, cache=True)
-def _forward_units(z, xw, t, u0, C, tanh_C, A, gates):
+def _forward_units(z, xw, tx, t, u0, C, tanh_C, A, gates):
     """The elementwise LSTM step t for the units u0 ... u0 + w - 1, w = z.shape[0] // 4: z (4 w, m)
-    holds their products (f, i, c, o rows, w each); the activations go to ``gates`` (4 n_a, m) in
-    the usual row order.  A compiled function of its own, called from the parallel loop: written
-    inline there, it was not vectorised."""
+    holds their products (f, i, c, o rows, w each), to which xw[:, tx] is added; the activations go
+    to ``gates`` (4 n_a, m) in the usual row order.  A compiled function of its own, called from
+    the parallel loop: written inline there, it was not vectorised."""
     n_a, m = C.shape[1], C.shape[2]
     w = z.shape[0] // 4
     for u in range(w):
@@ -99,8 +111,8 @@ def _forward_units(z, xw, t, u0, C, tanh_C, A, gates):
         for j in range(m):
             gates[r, j], gates[n_a + r, j], gates[2 * n_a + r, j], gates[3 * n_a + r, j], \
                 C[t + 1, r, j], tanh_C[t, r, j], A[r, t + 1, j] = lstm_unit_values(
-                    z[u, j] + xw[r, t, j], z[w + u, j] + xw[n_a + r, t, j], z[2 * w + u, j] + xw[2 * n_a + r, t, j],
-                    z[3 * w + u, j] + xw[3 * n_a + r, t, j], C[t, r, j])
+                    z[u, j] + xw[r, tx, j], z[w + u, j] + xw[n_a + r, tx, j], z[2 * w + u, j] + xw[2 * n_a + r, tx, j],
+                    z[3 * w + u, j] + xw[3 * n_a + r, tx, j], C[t, r, j])
 
 
 @_pjit
@@ -181,27 +193,49 @@ def matmul(a, b, threads):
     return out
 
 
-def lstm_layer_forward(xw, a0, c0, Wh, threads):
+def lstm_layer_forward(xw, a0, c0, Wh, threads, projection=None):
     """The plain LSTM forward loop (``layers.layer_forward``) on the pool: the same return values as
     ``cells.lstm.lstm_layer_forward_compiled`` (H a view into A, caches as ``CachesWithInputs``),
-    whose ``sequence`` attribute also holds the whole-sequence arrays the pooled backward reads."""
+    whose ``sequence`` attribute also holds the whole-sequence arrays the pooled backward reads.
+
+    With ``projection`` = (inputs (n_in, T, m), Wx (4 n_a, n_in), b (4 n_a, 1)), xw is None and each
+    step forms its own input projection ``Wx @ inputs[:, t] + b`` (``layers.projected_layer_forward``);
+    inputs' last two axes must be contiguous together (``projection_fits``).
+    """
     from .cells.lstm import LSTMStepCache
     from .kernels import CachesWithInputs
 
     n_a, m = a0.shape
-    T = xw.shape[1]
+    bounds = split_bounds(n_a, threads)
+    order = unit_blocked_rows(n_a, bounds)
+    if projection is None:
+        T, n_in = xw.shape[1], 0
+        inputs, Wx_blocked, steps_of_xw = np.empty((0, T, m), np.float32), np.empty((0, 0), np.float32), 1
+    else:
+        inputs, Wx, b = projection
+        n_in, T = inputs.shape[0], inputs.shape[1]
+        Wx_blocked, steps_of_xw = np.ascontiguousarray(Wx[order]), 0
+        xw = np.ascontiguousarray(np.broadcast_to(b.reshape(4 * n_a, 1, 1), (4 * n_a, 1, m)))
     A = np.empty((n_a, T + 1, m), dtype=np.float32)
     C = np.empty((T + 1, n_a, m), dtype=np.float32)
     tanh_C = np.empty((T, n_a, m), dtype=np.float32)
     G = np.empty((T, 4 * n_a, m), dtype=np.float32)
     A[:, 0], C[0] = a0, c0
-    bounds = split_bounds(n_a, threads)
-    Wh_blocked = np.ascontiguousarray(Wh[unit_blocked_rows(n_a, bounds)])
-    lstm_forward_pooled(Wh_blocked, bounds, xw, A, C, tanh_C, G, np.empty((4 * n_a, m), dtype=np.float32))
+    Wh_blocked = np.ascontiguousarray(Wh[order])
+    lstm_forward_pooled(Wh_blocked, Wx_blocked, bounds, xw, steps_of_xw, inputs, A, C, tanh_C, G,
+                        np.empty((4 * n_a, m), dtype=np.float32))
     steps = [LSTMStepCache(A[:, t], C[t], G[t], tanh_C[t]) for t in range(T)]
     caches = CachesWithInputs(steps, A[:, :T])
     caches.sequence = (G, C, tanh_C)
     return A[:, 1:], (A[:, T].copy(), C[T]), caches
+
+
+def projection_fits(inputs):
+    """Whether ``lstm_layer_forward`` can read ``inputs`` (n_in, T, m) float32 in place: each row's
+    T*m numbers contiguous (a C-contiguous array, or a view like ``A[:, 1:]``)."""
+    return inputs.dtype == np.float32 and inputs.strides[2] == inputs.itemsize \
+        and inputs.strides[1] == inputs.shape[2] * inputs.itemsize and inputs.strides[0] % inputs.itemsize == 0 \
+        and inputs.strides[0] >= inputs.shape[1] * inputs.shape[2] * inputs.itemsize
 
 
 def lstm_layer_backward(dH, dstate_last, caches, Wh, threads):

@@ -38,6 +38,7 @@ from .cells.gru import (
 from .cells.lstm import (
     lstm_layer_backward_compiled,
     lstm_layer_forward_compiled,
+    lstm_projected_forward_compiled,
     lstm_step_backward,
     lstm_step_forward,
 )
@@ -81,6 +82,9 @@ class Cell:
     #: each returns None where it does not apply, and the numpy loop below runs instead.
     compiled_forward: Any = None
     compiled_backward: Any = None
+    #: Optional: projected_forward(inputs, Wx, b, state0, Wh) -> what ``projected_layer_forward``
+    #: returns, or None where it does not apply.
+    compiled_projected_forward: Any = None
 
     def recurrent_shape(self, n_a):
         """The shape of this cell's ``Wh`` for hidden size ``n_a``."""
@@ -166,7 +170,8 @@ CELLS = {
     "rnn": Cell("rnn", 1, 1, _rnn_step, _rnn_back, _all_rows_read_a_prev),
     "gru": Cell("gru", 3, 1, _gru_step, _gru_back, _gru_inputs),
     "lstm": Cell("lstm", 4, 2, _lstm_step, _lstm_back, _all_rows_read_a_prev,
-                 compiled_forward=lstm_layer_forward_compiled, compiled_backward=lstm_layer_backward_compiled),
+                 compiled_forward=lstm_layer_forward_compiled, compiled_backward=lstm_layer_backward_compiled,
+                 compiled_projected_forward=lstm_projected_forward_compiled),
     "gru_reset_after": Cell(
         "gru_reset_after", 3, 1, _gru_reset_after_step, _gru_reset_after_back, _gru_reset_after_inputs, True,
         compiled_forward=gru_reset_after_layer_forward_compiled,
@@ -202,6 +207,24 @@ def layer_forward(cell, xw, state0, Wh, mask=None, reverse=False, recurrent_keep
         H[:, t] = state[0]
     return H, state, caches
 
+
+
+def projected_layer_forward(cell, inputs, Wx, b, state0, Wh):
+    """``layer_forward`` (the plain loop) of a layer above the first, from the layer below's
+    outputs: the input projection is ``Wx @ inputs + b``.
+
+    inputs: (n_in, T, m); Wx: (gates*n_a, n_in); b: (gates*n_a, 1).  Returns what ``layer_forward``
+    does.  Here the projection is one matrix product for all steps; a cell's compiled loop may
+    instead form each step's part inside its time loop (the LSTM's pooled path does).
+    """
+    if cell.compiled_projected_forward is not None:
+        done = cell.compiled_projected_forward(inputs, Wx, b, state0, Wh)
+        if done is not None:
+            return done
+    n_in, T, m = inputs.shape
+    xw = matmul(Wx, inputs.reshape(n_in, T * m))
+    xw += b  # in place: one (G*n_a, T*m) array, not two
+    return layer_forward(cell, xw.reshape(-1, T, m), state0, Wh)
 
 def _steps(T, reverse):
     return range(T - 1, -1, -1) if reverse else range(T)

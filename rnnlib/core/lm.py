@@ -33,7 +33,7 @@ from .checks import (
 )
 from .functional import softmax
 from .kernels import ONE_HOT_MAX_COLUMNS, matmul, scatter_columns, take_columns  # noqa: F401  (lm.scatter_columns)
-from .layers import CELL_BY_GATES, CELLS, Cell, layer_backward, layer_forward
+from .layers import CELL_BY_GATES, CELLS, Cell, layer_backward, layer_forward, projected_layer_forward
 
 CELL_BY_NAME = {c.name: c for c in CELL_BY_GATES.values()}
 
@@ -267,7 +267,7 @@ def forward(parameters, X, Y, state=None, dropout=0.0, rng=None):
     where = "lm.forward"
     cell_name, layers, n_a, V = check_parameters(parameters, where)
     cell = CELLS[cell_name]
-    Wya, by, Wax = parameters["Wya"], parameters["by"], parameters["Wax"]
+    Wya, by = parameters["Wya"], parameters["by"]
     X = check_ids("X", X, V, True, where)
     Y = check_ids("Y", Y, V, True, where)
     if X.shape != Y.shape:
@@ -282,15 +282,13 @@ def forward(parameters, X, Y, state=None, dropout=0.0, rng=None):
         raise ConfigError("lm.forward: dropout needs rng, a np.random.Generator")
     states, plain = _as_layers(state, parameters, m, where)
 
-    xw = input_projection(Wax, parameters["b"], X)  # (G*n_a, T, m)
     layer_caches, finals = [], []
     for k in range(1, layers + 1):
         Wx, Wh, b = (parameters[n] for n in layer_names(k))
-        if k > 1:
-            xw = matmul(Wx, inputs.reshape(n_a, T * m))
-            xw += b  # in place: one (G*n_a, T*m) array, not two
-            xw = xw.reshape(-1, T, m)
-        H, final, caches = layer_forward(cell, xw, states[k - 1], Wh)
+        if k == 1:
+            H, final, caches = layer_forward(cell, input_projection(Wx, b, X), states[0], Wh)  # xw (G*n_a, T, m)
+        else:
+            H, final, caches = projected_layer_forward(cell, inputs, Wx, b, states[k - 1], Wh)
         mask = None
         if dropout:
             keep = 1.0 - dropout

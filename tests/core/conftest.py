@@ -19,8 +19,8 @@ def loop_spy():
     taken = []
 
     def spy(name, loop):
-        def spied(*args):
-            result = loop(*args)
+        def spied(*args, **options):
+            result = loop(*args, **options)
             taken.append((name, result is not None))
             return result
         return spied

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnnlib.core import _blas, kernels, lm
-from rnnlib.core.layers import CELLS, layer_backward, layer_forward
+from rnnlib.core.layers import CELLS, layer_backward, layer_forward, projected_layer_forward
 from rnnlib.errors import ConfigError, ShapeError
 
 _WHY_NOT = kernels.pool_available()
@@ -111,6 +111,56 @@ def test_the_pooled_lstm_loops_agree_with_the_numpy_loops(n_a, T, m, restore_ker
     assert hasattr(caches, "sequence")  # the pooled forward ran
     _close(pooled, reference)
     np.testing.assert_array_equal(inputs[4][0], _sequence(n_a, T, m)[4][0])  # dstate_last not written into
+
+
+
+def _projected_inputs(n_in, n_a, T, m, layout, seed=5):
+    """(inputs (n_in, T, m) laid out as asked, Wx, b) for a layer above the first."""
+    rng = np.random.default_rng(seed)
+    below = rng.standard_normal((n_in, T + 1, m)).astype(np.float32)
+    inputs = {"view": below[:, 1:],  # the layer below's A[:, 1:], as lm hands it over
+              "contiguous": np.ascontiguousarray(below[:, 1:]),
+              "strided columns": np.ascontiguousarray(np.repeat(below[:, 1:], 2, axis=2))[:, :, ::2]}[layout]
+    Wx = (rng.standard_normal((4 * n_a, n_in)) / np.sqrt(n_in)).astype(np.float32)
+    b = rng.standard_normal((4 * n_a, 1)).astype(np.float32)
+    return inputs, Wx, b
+
+
+@needs_pool
+@pytest.mark.parametrize("layout", ["view", "contiguous", "strided columns"])
+@pytest.mark.parametrize("n_in, n_a, T, m", [(128, 128, 7, 64), (9, 37, 5, 3), (3, 1, 2, 1)])
+def test_the_pooled_projected_forward_agrees_with_the_product_then_the_numpy_loop(n_in, n_a, T, m, layout,
+                                                                               restore_kernels, monkeypatch, loop_spy):
+    """Each step forming its own input projection inside the pooled loop gives what the numpy path
+    gives (one product for all steps, then the loop); a layout it cannot read in place (columns not
+    contiguous) takes the product-first path on the pool instead."""
+    from rnnlib.core import _numba_pool
+
+    _, Wh, state0, _, _ = _sequence(n_a, T, m)
+    inputs, Wx, b = _projected_inputs(n_in, n_a, T, m, layout)
+    cell = CELLS["lstm"]
+    kernels.use("numpy")
+    H_want, final_want, _ = projected_layer_forward(cell, inputs, Wx, b, state0, Wh)
+    taken, spy = loop_spy
+    monkeypatch.setattr(_numba_pool, "lstm_layer_forward", spy("forward", _numba_pool.lstm_layer_forward))
+    kernels.use("numba", threads=THREADS)
+    H, final, caches = projected_layer_forward(cell, inputs, Wx, b, state0, Wh)
+    assert hasattr(caches, "sequence") and taken == [("forward", True)]  # the pooled loop ran, once
+    assert _numba_pool.projection_fits(inputs) == (layout != "strided columns")
+    _close([H, *final], [H_want, *final_want])
+
+
+@needs_pool
+def test_the_projected_forward_leaves_float64_to_the_numpy_code(restore_kernels):
+    _, Wh, state0, _, _ = _sequence(6, 3, 2)
+    inputs, Wx, b = _projected_inputs(4, 6, 3, 2, "view")
+    as64 = [x.astype(np.float64) for x in (inputs, Wx, b, Wh, *state0)]
+    kernels.use("numba", threads=THREADS)
+    H, _, caches = projected_layer_forward(CELLS["lstm"], as64[0], as64[1], as64[2], tuple(as64[4:]), as64[3])
+    kernels.use("numpy")
+    H_want, _, _ = projected_layer_forward(CELLS["lstm"], as64[0], as64[1], as64[2], tuple(as64[4:]), as64[3])
+    assert H.dtype == np.float64 and not hasattr(caches, "sequence")
+    np.testing.assert_array_equal(H, H_want)
 
 
 @needs_pool

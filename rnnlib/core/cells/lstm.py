@@ -194,6 +194,28 @@ def lstm_layer_forward_compiled(xw, state0, Wh):
     return A[:, 1:], (A[:, T].copy(), C[T]), caches
 
 
+def lstm_projected_forward_compiled(inputs, Wx, b, state0, Wh):
+    """``layers.projected_layer_forward`` for the LSTM on the pooled path, or None (then the caller
+    forms ``Wx @ inputs + b`` for all steps and runs ``layer_forward``).
+
+    inputs (n_in, T, m), Wx (4 n_a, n_in), b (4 n_a, 1), state0 (a0, c0), Wh (4 n_a, n_a), all
+    float32.  Each step forms its own input projection inside the pooled time loop
+    (``_numba_pool.lstm_forward_pooled``); returns what ``lstm_layer_forward_compiled`` does.
+    """
+    pool = kernels.pooled()
+    if pool is None:
+        return None
+    a0, c0 = state0
+    if kernels.compiled_for(inputs, Wx, b, a0, c0, Wh, dtypes=kernels.FLOAT32_ONLY) is None or inputs.ndim != 3 \
+            or a0.ndim != 2 or Wx.ndim != 2 or b.ndim != 2:
+        return None
+    (n_in, T, m), n_a = inputs.shape, a0.shape[0]
+    if Wx.shape != (4 * n_a, n_in) or b.shape != (4 * n_a, 1) or a0.shape != (n_a, m) or c0.shape != (n_a, m) \
+            or Wh.shape != (4 * n_a, n_a) or 0 in inputs.shape or not pool.projection_fits(inputs):
+        return None
+    return pool.lstm_layer_forward(None, a0, c0, Wh, kernels.pool_threads(), projection=(inputs, Wx, b))
+
+
 def lstm_layer_backward_compiled(dH, dstate_last, caches, Wh):
     """The time loop of ``layers.layer_backward`` for the LSTM on the compiled kernel, or None.
 
