@@ -224,7 +224,7 @@ def lstm_layer_forward(xw, a0, c0, Wh, threads, projection=None):
     Wh_blocked = np.ascontiguousarray(Wh[order])
     lstm_forward_pooled(Wh_blocked, Wx_blocked, bounds, xw, steps_of_xw, inputs, A, C, tanh_C, G,
                         np.empty((4 * n_a, m), dtype=np.float32))
-    steps = [LSTMStepCache(A[:, t], C[t], G[t], tanh_C[t]) for t in range(T)]
+    steps = list(map(LSTMStepCache, A[:, :T].transpose(1, 0, 2), C[:T], G, tanh_C))  # the views of step t, t = 0 .. T-1
     caches = CachesWithInputs(steps, A[:, :T])
     caches.sequence = (G, C, tanh_C)
     return A[:, 1:], (A[:, T].copy(), C[T]), caches

@@ -292,15 +292,23 @@ def _recurrent_gradient(cell, dXW, caches, Wh, keep=None):
     array first, unless the caches already hold them side by side (``CachesWithInputs``)."""
     T, m = dXW.shape[1], dXW.shape[2]
     dWh = np.zeros_like(Wh)
-    per_step = [cell.recurrent_inputs(c) if keep is None else cell.recurrent_inputs(c, keep) for c in caches]
-    for k, (rows, _, scale) in enumerate(per_step[0]):
-        if isinstance(caches, CachesWithInputs) and keep is None:
+    side_by_side = isinstance(caches, CachesWithInputs) and keep is None
+    per_step = None  # every step's blocks, listed only where a block needs them
+
+    def steps_blocks():
+        return [cell.recurrent_inputs(c) if keep is None else cell.recurrent_inputs(c, keep) for c in caches]
+
+    first = cell.recurrent_inputs(caches[0]) if keep is None else cell.recurrent_inputs(caches[0], keep)
+    for k, (rows, _, scale) in enumerate(first):
+        if side_by_side:
             inputs = caches.inputs  # every step's input already side by side (the compiled loops')
         else:
+            per_step = per_step or steps_blocks()
             inputs = np.stack([step[k][1] for step in per_step], axis=1)
         inputs = inputs.reshape(inputs.shape[0], T * m)
         delta = dXW[rows]
         if scale is not None:
+            per_step = per_step or steps_blocks()
             delta = delta * np.stack([step[k][2] for step in per_step], axis=1)
         dWh[rows] = matmul(delta.reshape(-1, T * m), inputs.T)
     return dWh
