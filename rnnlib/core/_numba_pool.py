@@ -281,7 +281,6 @@ def take_columns(W, ids, threads):
     return out
 
 
-
 @numba.njit(nogil=True, error_model="numpy", cache=True)
 def _positions_by_id(ids, n_columns):
     """(order, starts) for ids (k,) in [-1, n_columns): the positions q with ids[q] = v are

@@ -38,10 +38,12 @@ between products (the elementwise kernels above) runs beside that spinning threa
 threads cannot share the cores with it.  The pooled path therefore puts all the threads in one pool:
 OpenBLAS is set to one thread, and ``rnnlib.core._numba_pool`` splits the LSTM's time loops (each
 step: every thread forms the recurrent product of its share of the hidden units and runs their
-elementwise step) and the language model's matrix products (``matmul``) over k numba threads, each
-calling the one-threaded OpenBLAS.  The same math; the products are rounded differently from
-numpy's (BLAS blocks the sums by the pieces), so results agree to float32 rounding.  Its loops are
-compiled once per process (they hold OpenBLAS's address), a few seconds at the first call.
+elementwise step; a layer above the first also forms its step's input projection there) and the
+language model's matrix products (``matmul``), column gather (``take_columns``) and its gradient
+(``scatter_columns``) over k numba threads, each calling the one-threaded OpenBLAS.  The same
+math; the products and sums are rounded differently from numpy's (BLAS blocks the sums by the
+pieces), so results agree to float32 rounding.  Its loops are compiled once per process (they hold
+OpenBLAS's address), a few seconds at the first call.
 """
 import os
 import warnings
@@ -206,6 +208,8 @@ def take_columns(W, ids):
     if ids.size and (ids.min() < -W.shape[1] or ids.max() >= W.shape[1]):
         raise ShapeError(f"kernels.take_columns: ids must lie in [-{W.shape[1]}, {W.shape[1]}), the columns of W; "
                          f"got {ids.min()} .. {ids.max()}")
+    if ids.size == 0:
+        return np.empty((W.shape[0], 0), dtype=W.dtype)  # (np.take refuses an empty array of floats)
     module = _pool["module"]
     if module is None or W.dtype != np.float32 or W.ndim != 2 or ids.ndim != 1 or ids.size == 0 \
             or ids.dtype.kind not in "iu" or ids.min() < 0 or ids.max() >= W.shape[1]:
@@ -218,17 +222,18 @@ ONE_HOT_MAX_COLUMNS = 512  # up to here a one-hot product is numpy's fastest way
 
 def scatter_columns(values, ids, n_columns, with_row_sums=False):
     """Sum the columns of ``values`` (n, k) into ``n_columns`` columns chosen by ``ids`` (k,):
-    ``values @ one_hot(ids).T``, (n, n_columns), the gradient of ``take_columns``.  Ids of -1 are
-    dropped.  With ``with_row_sums``, returns (that, values.sum(axis=1, keepdims=True)).
+    ``values @ one_hot(ids)`` with one_hot (k, n_columns), the gradient of ``take_columns``; ids of
+    -1 are dropped.  Returns (n, n_columns), or with ``with_row_sums`` (that,
+    values.sum(axis=1, keepdims=True)).
 
     numpy: for a character vocabulary the one-hot product is the fastest way (BLAS does the
     adding); for a word vocabulary the one-hot matrix would be huge, so the columns are sorted by
     id and summed with ``np.add.reduceat`` instead.  The pooled path, for float32 values, sums each
-    id's columns in order on its threads (no one-hot matrix: a quarter of the one-hot product's
-    time in a scratch measurement), and where no id is dropped forms the row sums from the result
-    (every column went into one of its columns), saving a pass over ``values``.  The sums are
-    rounded differently from numpy's.  ShapeError unless values is a matrix with one id per column
-    and every id is a whole number in [-1, n_columns).
+    id's columns in order on its threads (no one-hot matrix, no multiplications by zero); where no
+    id is dropped it forms the row sums from the result (every column went into one of its columns),
+    saving a pass over ``values``.  Its sums are rounded differently from numpy's.  ShapeError
+    unless values is a matrix with one id per column and every id is a whole number in
+    [-1, n_columns).
     """
     if not isinstance(values, np.ndarray) or not isinstance(ids, np.ndarray) or values.ndim != 2 or ids.ndim != 1 \
             or ids.shape[0] != values.shape[1] or (ids.size and ids.dtype.kind not in "iu"):
@@ -239,6 +244,8 @@ def scatter_columns(values, ids, n_columns, with_row_sums=False):
     if ids.size and (ids.min() < -1 or ids.max() >= n_columns):
         raise ShapeError(f"kernels.scatter_columns: ids must lie in [-1, {n_columns}) (-1: dropped); "
                          f"got {ids.min()} .. {ids.max()}")
+    if ids.size == 0:
+        ids = ids.astype(np.int64)  # an empty array of any dtype names no column (numpy indexes only with ints)
     module = _pool["module"]
     if module is not None and values.dtype == np.float32 and n_columns:
         out = module.scatter_columns(values, ids, int(n_columns), _pool["threads"])

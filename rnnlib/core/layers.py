@@ -208,7 +208,6 @@ def layer_forward(cell, xw, state0, Wh, mask=None, reverse=False, recurrent_keep
     return H, state, caches
 
 
-
 def projected_layer_forward(cell, inputs, Wx, b, state0, Wh):
     """``layer_forward`` (the plain loop) of a layer above the first, from the layer below's
     outputs: the input projection is ``Wx @ inputs + b``.
@@ -225,6 +224,7 @@ def projected_layer_forward(cell, inputs, Wx, b, state0, Wh):
     xw = matmul(Wx, inputs.reshape(n_in, T * m))
     xw += b  # in place: one (G*n_a, T*m) array, not two
     return layer_forward(cell, xw.reshape(-1, T, m), state0, Wh)
+
 
 def _steps(T, reverse):
     return range(T - 1, -1, -1) if reverse else range(T)

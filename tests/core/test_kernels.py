@@ -11,6 +11,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rnnlib.core import kernels, lm
 from rnnlib.core.cells.lstm import lstm_step_backward, lstm_step_forward
@@ -38,6 +40,7 @@ def test_take_columns_is_np_take_including_negative_ids():
     ids = np.array([0, 3, -1, -4, 2])
     np.testing.assert_array_equal(kernels.take_columns(W, ids), np.take(W, ids, axis=1))
     assert kernels.take_columns(W, np.array([], dtype=np.int64)).shape == (3, 0)
+    assert kernels.take_columns(W, np.array([])).shape == (3, 0)  # an empty float array names no column either
 
 
 
@@ -64,6 +67,27 @@ def test_scatter_columns_and_its_row_sums():
     np.testing.assert_array_equal(out, [[3.0, 0.0 + 2.0, 4.0 + 5.0, 0.0], [9.0, 6.0 + 8.0, 10.0 + 11.0, 0.0]])
     np.testing.assert_array_equal(sums, values.sum(axis=1, keepdims=True))
     np.testing.assert_array_equal(kernels.scatter_columns(values, ids, 4), out)
+
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows=st.integers(0, 4), ids=st.lists(st.integers(-3, 9), max_size=12), extra=st.integers(-1, 1),
+       n_columns=st.one_of(st.integers(-2, 9), st.floats(-2, 9), st.none(), st.booleans()),
+       dtype=st.sampled_from(["int64", "float64", "uint8", "bool"]))
+def test_scatter_columns_gives_the_one_hot_product_or_a_shape_error(rows, ids, extra, n_columns, dtype):
+    """Whatever it is handed (ids of any dtype, one too many or too few, any n_columns), it
+    returns the one-hot product or raises ShapeError, never a numpy or Python error."""
+    ids = np.array(ids, dtype=np.int64).astype(dtype) if dtype != "bool" else np.array([i > 0 for i in ids])
+    values = np.arange(rows * max(len(ids) + extra, 0), dtype=np.float64).reshape(rows, -1) if rows else \
+        np.zeros((0, max(len(ids) + extra, 0)))
+    try:
+        out = kernels.scatter_columns(values, ids, n_columns)
+    except ShapeError:
+        return
+    keep = np.flatnonzero(ids >= 0)
+    one_hot = np.zeros((len(ids), int(n_columns)))
+    one_hot[keep, ids[keep].astype(np.int64)] = 1
+    np.testing.assert_array_equal(out, values @ one_hot)
 
 
 def test_numpy_is_the_default_and_always_available():
