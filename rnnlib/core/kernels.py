@@ -4,7 +4,7 @@ The cells in ``rnnlib.core.cells`` are written in numpy, and that code is the re
 what the notebooks show and what every test and gradient check is written against.  A training
 step of a small LSTM spends much of its time not in the matrix products but in the dozen small
 numpy calls per time step between them (each a pass over a (4 n_a, m) block, plus Python's call
-overhead), and above all in ``np.tanh``, which is slow in float32 on the project's machine (AVX2, no
+overhead), and above all in ``np.tanh``, which was slow in float32 on the project's AVX2 machine (sessions 1-8, no
 AVX-512).  With numba installed
 (``pip install -e '.[fast]'``) the elementwise work of an LSTM step, and of a reset-after GRU
 step (``gru_reset_after``, Keras's ``reset_after=True``), instead runs as one compiled loop forward
@@ -51,6 +51,7 @@ import warnings
 import numpy as np
 
 from ..errors import ConfigError, ShapeError
+from .checks import check_elements
 
 ENV_VAR = "RNNLIB_KERNELS"
 CHOICES = ("numpy", "numba")
@@ -211,8 +212,7 @@ def take_columns(W, ids):
     if ids.size == 0:
         return np.empty((W.shape[0], 0), dtype=W.dtype)  # (np.take refuses an empty array of floats)
     module = _pool["module"]
-    if module is None or W.dtype != np.float32 or W.ndim != 2 or ids.ndim != 1 or ids.size == 0 \
-            or ids.dtype.kind not in "iu" or ids.min() < 0 or ids.max() >= W.shape[1]:
+    if module is None or W.dtype != np.float32 or ids.min() < 0:  # negative ids: np.take's counting from the end
         return np.take(W, ids, axis=1)
     return module.take_columns(W, ids, _pool["threads"])
 
@@ -241,6 +241,8 @@ def scatter_columns(values, ids, n_columns, with_row_sums=False):
                          f"and {_shape_of(ids)}" + (f" of dtype {ids.dtype}" if isinstance(ids, np.ndarray) else ""))
     if isinstance(n_columns, bool) or not isinstance(n_columns, (int, np.integer)) or n_columns < 0:
         raise ShapeError(f"kernels.scatter_columns: n_columns must be a whole number >= 0, got {n_columns!r}")
+    check_elements(values.shape[0] * int(n_columns), f"a ({values.shape[0]}, {n_columns}) gradient",
+                   "kernels.scatter_columns", error=ShapeError)
     if ids.size and (ids.min() < -1 or ids.max() >= n_columns):
         raise ShapeError(f"kernels.scatter_columns: ids must lie in [-1, {n_columns}) (-1: dropped); "
                          f"got {ids.min()} .. {ids.max()}")

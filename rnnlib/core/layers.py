@@ -216,6 +216,9 @@ def projected_layer_forward(cell, inputs, Wx, b, state0, Wh):
     does.  Here the projection is one matrix product for all steps; a cell's compiled loop may
     instead form each step's part inside its time loop (the LSTM's pooled path does).
     """
+    if not isinstance(inputs, np.ndarray) or inputs.ndim != 3:
+        raise ShapeError(f"projected_layer_forward: inputs must be an (n_in, T, m) array, got "
+                         f"{getattr(inputs, 'shape', type(inputs).__name__)}")
     if cell.compiled_projected_forward is not None:
         done = cell.compiled_projected_forward(inputs, Wx, b, state0, Wh)
         if done is not None:

@@ -32,7 +32,7 @@ from .checks import (
     check_array, check_choice, check_elements, check_int, check_real, check_shape, get_params, is_int, raise_shape,
 )
 from .functional import softmax
-from .kernels import ONE_HOT_MAX_COLUMNS, matmul, scatter_columns, take_columns  # noqa: F401  (lm.scatter_columns)
+from .kernels import matmul, scatter_columns, take_columns  # scatter_columns is also lm.scatter_columns
 from .layers import CELL_BY_GATES, CELLS, Cell, layer_backward, layer_forward, projected_layer_forward
 
 CELL_BY_NAME = {c.name: c for c in CELL_BY_GATES.values()}
@@ -361,7 +361,7 @@ def backward(cache, da_last=None):
         else:  # the input was one-hot: dWax collects the columns by id (and db, on the pool, from it)
             dWax, grads["db"] = scatter_columns(flat, cache.X.reshape(-1), parameters["Wax"].shape[1],
                                                 with_row_sums=True)
-            grads["dWax"] = dWax
+            grads["dWax"] = dWax  # after db, as before: clip_by_global_norm sums the norms in the dict's order
     return grads, _as_given(dstate0, cache.plain)
 
 

@@ -53,6 +53,7 @@ def test_take_columns_is_np_take_including_negative_ids():
     (np.ones((2, 3)), np.array([0, 1, 2]), -1),  # a negative number of columns
     (np.ones((2, 3)), np.array([0, 1, 2]), 2.5),  # not a whole number
     (np.ones((2, 3)), [0, 1, 2], 3),  # ids not an array
+    (np.ones((2, 3)), np.array([0, 1, 2]), 10**12),  # a result too big to allocate
 ])
 def test_scatter_columns_refuses_bad_input_with_a_shape_error(values, ids, n_columns):
     with pytest.raises(ShapeError, match="scatter_columns"):

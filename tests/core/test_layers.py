@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from rnnlib.core.gradcheck import check_gradients
-from rnnlib.core.layers import CELL_BY_GATES, CELLS, layer_backward, layer_forward
+from rnnlib.core.layers import CELL_BY_GATES, CELLS, layer_backward, layer_forward, projected_layer_forward
 from rnnlib.errors import ShapeError
 
 N_A, T, M = 3, 5, 4
@@ -143,3 +143,28 @@ def test_backward_over_no_steps_or_no_sequences_is_a_shape_error(shape):
     _, _, caches = layer_forward(cell, xw, (np.zeros((n_a, m)),) * 2, np.zeros((4 * n_a, n_a)))
     with pytest.raises(ShapeError, match="at least one step and one sequence"):
         layer_backward(cell, np.ones(shape), None, caches, np.zeros((4 * n_a, n_a)))
+
+
+@pytest.mark.parametrize("name", sorted(CELLS))
+def test_projected_layer_forward_is_the_projection_then_the_plain_loop(name):
+    """A layer above the first: ``Wx @ inputs + b`` for every step, then ``layer_forward``, bit for bit
+    (on the numpy path; the pooled LSTM's in-loop version is tested in test_numba_pool.py)."""
+    rng = np.random.default_rng(4)
+    cell, n_in, n_a, T, m = CELLS[name], 5, 3, 4, 2
+    inputs = rng.standard_normal((n_in, T, m))
+    Wx, b = rng.standard_normal((cell.gates * n_a, n_in)), rng.standard_normal((cell.gates * n_a, 1))
+    Wh = rng.standard_normal(cell.recurrent_shape(n_a)) * 0.3
+    state0 = tuple(rng.standard_normal((n_a, m)) for _ in range(cell.n_states))
+    H, final, _ = projected_layer_forward(cell, inputs, Wx, b, state0, Wh)
+    xw = (Wx @ inputs.reshape(n_in, T * m) + b).reshape(-1, T, m)
+    H_want, final_want, _ = layer_forward(cell, xw, state0, Wh)
+    np.testing.assert_array_equal(H, H_want)
+    for got, want in zip(final, final_want):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("inputs", [np.ones((3, 4)), [[[1.0]]], None])
+def test_projected_layer_forward_refuses_inputs_that_are_not_a_sequence(inputs):
+    with pytest.raises(ShapeError, match="projected_layer_forward"):
+        projected_layer_forward(CELLS["lstm"], inputs, np.ones((4, 3)), np.ones((4, 1)), (np.ones((1, 1)),) * 2,
+                                np.ones((4, 1)))

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from rnnlib.core import lm
+from rnnlib.core import kernels, lm
 from rnnlib.errors import ConfigError, ShapeError, VocabularyError
 from rnnlib.core.gradcheck import check_gradients, numerical_gradient, relative_error
 
@@ -340,7 +340,7 @@ def test_init_parameters_bad_sizes(vocab, n_a):
         lm.init_parameters(vocab, n_a)
 
 
-@pytest.mark.parametrize("n_columns", [7, lm.ONE_HOT_MAX_COLUMNS + 5])
+@pytest.mark.parametrize("n_columns", [7, kernels.ONE_HOT_MAX_COLUMNS + 5])
 def test_scatter_columns_both_strategies_equal_a_one_hot_product(n_columns):
     rng = np.random.default_rng(5)
     ids = rng.integers(-1, n_columns, size=300)
