@@ -219,6 +219,11 @@ def projected_layer_forward(cell, inputs, Wx, b, state0, Wh):
     if not isinstance(inputs, np.ndarray) or inputs.ndim != 3:
         raise ShapeError(f"projected_layer_forward: inputs must be an (n_in, T, m) array, got "
                          f"{getattr(inputs, 'shape', type(inputs).__name__)}")
+    if not isinstance(Wx, np.ndarray) or Wx.ndim != 2 or Wx.shape[1] != inputs.shape[0] \
+            or not isinstance(b, np.ndarray) or b.shape != (Wx.shape[0], 1):
+        raise ShapeError(f"projected_layer_forward: needs Wx (rows, {inputs.shape[0]}) and b (rows, 1) for inputs "
+                         f"{inputs.shape}, got {getattr(Wx, 'shape', type(Wx).__name__)} and "
+                         f"{getattr(b, 'shape', type(b).__name__)}")
     if cell.compiled_projected_forward is not None:
         done = cell.compiled_projected_forward(inputs, Wx, b, state0, Wh)
         if done is not None:

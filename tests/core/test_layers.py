@@ -163,8 +163,14 @@ def test_projected_layer_forward_is_the_projection_then_the_plain_loop(name):
         np.testing.assert_array_equal(got, want)
 
 
-@pytest.mark.parametrize("inputs", [np.ones((3, 4)), [[[1.0]]], None])
-def test_projected_layer_forward_refuses_inputs_that_are_not_a_sequence(inputs):
+@pytest.mark.parametrize("inputs, Wx, b", [
+    (np.ones((3, 4)), np.ones((4, 3)), np.ones((4, 1))),  # inputs not (n_in, T, m)
+    ([[[1.0]]], np.ones((4, 1)), np.ones((4, 1))),  # not an array
+    (None, np.ones((4, 1)), np.ones((4, 1))),
+    (np.ones((3, 2, 1)), np.ones((4, 2)), np.ones((4, 1))),  # Wx for 2 inputs, not 3
+    (np.ones((3, 2, 1)), np.ones((4, 3)), np.ones((4,))),  # b not a column
+    (np.ones((3, 2, 1)), np.ones((4, 3)), np.ones((5, 1))),  # b for other rows than Wx's
+])
+def test_projected_layer_forward_refuses_mismatched_arguments(inputs, Wx, b):
     with pytest.raises(ShapeError, match="projected_layer_forward"):
-        projected_layer_forward(CELLS["lstm"], inputs, np.ones((4, 3)), np.ones((4, 1)), (np.ones((1, 1)),) * 2,
-                                np.ones((4, 1)))
+        projected_layer_forward(CELLS["lstm"], inputs, Wx, b, (np.ones((1, 1)),) * 2, np.ones((4, 1)))
