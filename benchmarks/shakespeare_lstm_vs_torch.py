@@ -440,15 +440,20 @@ def rnnlib_paths(threads=DEFAULT_THREADS):
     return names
 
 
-def _rnnlib_side(dtype, warmup, path, threads=1):
-    """In a child process: rnnlib on ``path`` (one of ``rnnlib_paths()``), warmed up; returns
-    steps -> seconds."""
+def select_path(path, threads=1):
+    """Switch this process's rnnlib to ``path`` (one of ``rnnlib_paths()``)."""
     from rnnlib.core import kernels
 
     if path == POOLED:
         kernels.use("numba", threads=threads)  # OpenBLAS to 1 thread, numba's pool to ``threads``
     else:
         kernels.use(path)
+
+
+def _rnnlib_side(dtype, warmup, path, threads=1):
+    """In a child process: rnnlib on ``path`` (one of ``rnnlib_paths()``), warmed up; returns
+    steps -> seconds."""
+    select_path(path, threads)
     data = load_data()
     rnnlib_train_seconds(data, dtype, warmup)  # also numba's compilation, when it is not cached yet
     return lambda steps: rnnlib_train_seconds(data, dtype, steps)
@@ -497,12 +502,14 @@ def pure_speed(with_torch, settings, dtype, threads):
             worker.close()
 
 
-def _budget_side(library, dtype, settings, threads):
-    """In a child process: one budget run of ``library`` (numpy path for rnnlib); returns () -> BudgetRun."""
+def _budget_side(library, dtype, settings, threads, path="numpy"):
+    """In a child process: one budget run of ``library`` (rnnlib on ``path``); returns () -> BudgetRun."""
     data = load_data()
     val_ids = data.val_ids[: settings.val_chars]
     if library == "rnnlib":
+        select_path(path, threads)
         run = rnnlib_budget_run(data, dtype, settings.seconds, settings.stop_every, val_ids)
+        run.library = f"rnnlib ({path})"
     else:
         run = torch_budget_run(import_torch(True, threads), data, dtype, settings.seconds, settings.stop_every, val_ids)
     return lambda: run
@@ -520,7 +527,8 @@ def step_gflop(vocab_size):
     return total / 1e9
 
 
-def _rnnlib_memory_job(dtype, steps):
+def _rnnlib_memory_job(dtype, steps, path, threads):
+    select_path(path, threads)
     data = load_data()
     timing.mark_baseline()
     rnnlib_train_seconds(data, dtype, steps)
@@ -598,6 +606,7 @@ def main(argv=None):
     say(f"(1) Training speed: {settings.speed_repeats} timed run(s) of {settings.speed_steps} steps per library, "
         f"alternating, after one {settings.speed_warmup}-step warm-up each; no evaluation")
     ratios = {}
+    fastest = {}  # dtype -> the rnnlib path with the best median in (1); (2) trains on it
     peak = timing.matmul_peak_gflops()
     work = step_gflop(len(data.vocab))
     say(f"  matmul peak of this machine (numpy, float32, 512x512 @ 512x4096, best of 7): {peak:.1f} GFLOP/s; "
@@ -606,6 +615,7 @@ def main(argv=None):
         times = pure_speed(torch is not None, settings, dtype, args.threads)
         theirs = times.pop("PyTorch", [])
         kept = times.pop(TORCH_KEPT, [])
+        fastest[dtype] = min(times, key=lambda side: statistics.median(times[side])).removeprefix("rnnlib ")
         for side, ours in times.items():
             med_ours = statistics.median(ours)
             lo, hi = timing.spread([chars_per_s(settings.speed_steps, t) for t in ours])
@@ -632,21 +642,22 @@ def main(argv=None):
 
     say(f"(1b) Peak memory of training ({settings.memory_steps} steps, float32), each library in its own child "
         "process: peak RSS above the RSS after imports and data loading")
-    base, extra = timing.peak_rss_in_child(_rnnlib_memory_job, "float32", settings.memory_steps)
-    say(f"  rnnlib : +{extra:.1f} MiB (baseline {base:.1f} MiB)")
+    for path in rnnlib_paths(args.threads):
+        base, extra = timing.peak_rss_in_child(_rnnlib_memory_job, "float32", settings.memory_steps, path, args.threads)
+        say(f"  rnnlib ({path}): +{extra:.1f} MiB (baseline {base:.1f} MiB)")
     if torch is not None:
         base, extra = timing.peak_rss_in_child(_torch_memory_job, "float32", settings.memory_steps, args.threads)
         say(f"  PyTorch: +{extra:.1f} MiB (baseline {base:.1f} MiB)")
     say("")
 
     say(f"(2) Validation loss after {settings.seconds:g} s of training each (evaluation not in that time; "
-        "the budget is checked after every step)")
+        "the budget is checked after every step; rnnlib on its path with the best median in (1))")
     val_ids = data.val_ids[: settings.val_chars]
     runs = []
     for dtype in dtypes:
         sides = ["rnnlib"] + (["PyTorch"] if torch is not None else [])
         for library in sides:  # each in a fresh child process, like the speed runs (see pure_speed)
-            with timing.ChildWorker(_budget_side, library, dtype, settings, args.threads) as worker:
+            with timing.ChildWorker(_budget_side, library, dtype, settings, args.threads, fastest[dtype]) as worker:
                 runs.append(worker())
     head = (f"| library | dtype | steps | train s | chars/s | epochs | train loss (last 20 steps) | "
             f"val loss (nats/char) |")
