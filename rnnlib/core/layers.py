@@ -193,6 +193,8 @@ def layer_forward(cell, xw, state0, Wh, mask=None, reverse=False, recurrent_keep
     the module docstring).
     Returns (H (n_a, T, m) outputs, final state tuple, per-step caches indexed by t).
     """
+    _check_loop_arrays(cell, xw.shape if isinstance(xw, np.ndarray) else type(xw).__name__, state0, Wh,
+                       mask=mask, recurrent_keep=recurrent_keep)
     if mask is None and not reverse and recurrent_keep is None:
         return _plain_forward(cell, xw, state0, Wh)
     n_a, T, m = state0[0].shape[0], xw.shape[1], xw.shape[2]
@@ -206,6 +208,35 @@ def layer_forward(cell, xw, state0, Wh, mask=None, reverse=False, recurrent_keep
             state = tuple(np.where(mask[t], new, old) for new, old in zip(stepped, state))
         H[:, t] = state[0]
     return H, state, caches
+
+
+def _shape_of(value):
+    return getattr(value, "shape", type(value).__name__)
+
+
+def _check_loop_arrays(cell, xw_shape, state0, Wh, where="layer_forward", mask=None, recurrent_keep=None):
+    """ShapeError unless Wh, xw (its shape, or a type name for a non-array) and state0 fit each other as
+    ``layer_forward`` documents: checked up front, so that a mismatch is named here rather than
+    surfacing as numpy's error mid-loop (or reaching a compiled loop, which does not check)."""
+    where = f"{where} ({cell.name})"
+    expected = f"({cell.gates} n_a, n_a{' + 1' if cell.recurrent_bias else ''})"
+    if not isinstance(Wh, np.ndarray) or Wh.ndim != 2 or Wh.shape[1] <= int(cell.recurrent_bias):
+        raise ShapeError(f"{where}: Wh must be a 2-D array shaped {expected}, got {_shape_of(Wh)}")
+    n_a = Wh.shape[1] - int(cell.recurrent_bias)
+    if Wh.shape != cell.recurrent_shape(n_a):
+        raise ShapeError(f"{where}: Wh has shape {Wh.shape}; expected {cell.recurrent_shape(n_a)}, i.e. {expected}")
+    if not isinstance(xw_shape, tuple) or len(xw_shape) != 3 or xw_shape[0] != cell.gates * n_a:
+        raise ShapeError(f"{where}: xw must be ({cell.gates * n_a}, T, m) for Wh {Wh.shape}, got {xw_shape}")
+    m = xw_shape[2]
+    if not isinstance(state0, (tuple, list)) or len(state0) != cell.n_states \
+            or any(not isinstance(s, np.ndarray) or s.shape != (n_a, m) for s in state0):
+        shapes = [_shape_of(s) for s in state0] if isinstance(state0, (tuple, list)) else _shape_of(state0)
+        raise ShapeError(f"{where}: state0 must be a tuple of {cell.n_states} ({n_a}, {m}) array(s), got {shapes}")
+    T = xw_shape[1]
+    if mask is not None and (not isinstance(mask, np.ndarray) or mask.shape != (T, m)):
+        raise ShapeError(f"{where}: mask must be a ({T}, {m}) array for xw {xw_shape}, got {_shape_of(mask)}")
+    if recurrent_keep is not None and (not isinstance(recurrent_keep, np.ndarray) or recurrent_keep.shape != (n_a, m)):
+        raise ShapeError(f"{where}: recurrent_keep must be a ({n_a}, {m}) array, got {_shape_of(recurrent_keep)}")
 
 
 def projected_layer_forward(cell, inputs, Wx, b, state0, Wh):
@@ -224,6 +255,8 @@ def projected_layer_forward(cell, inputs, Wx, b, state0, Wh):
         raise ShapeError(f"projected_layer_forward: needs Wx (rows, {inputs.shape[0]}) and b (rows, 1) for inputs "
                          f"{inputs.shape}, got {getattr(Wx, 'shape', type(Wx).__name__)} and "
                          f"{getattr(b, 'shape', type(b).__name__)}")
+    # the projection's shape, (rows of Wx, T, m), stands in for xw's
+    _check_loop_arrays(cell, (Wx.shape[0],) + inputs.shape[1:], state0, Wh, "projected_layer_forward")
     if cell.compiled_projected_forward is not None:
         done = cell.compiled_projected_forward(inputs, Wx, b, state0, Wh)
         if done is not None:

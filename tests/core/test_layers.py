@@ -174,3 +174,61 @@ def test_projected_layer_forward_is_the_projection_then_the_plain_loop(name):
 def test_projected_layer_forward_refuses_mismatched_arguments(inputs, Wx, b):
     with pytest.raises(ShapeError, match="projected_layer_forward"):
         projected_layer_forward(CELLS["lstm"], inputs, Wx, b, (np.ones((1, 1)),) * 2, np.ones((4, 1)))
+
+
+def _mismatches(cell):
+    """(what is wrong, xw, state0, Wh) cases for ``cell``, each one argument off the right shapes."""
+    _, xw, Wh, state0 = setup(cell.name)
+    return [
+        ("Wh not 2-D", xw, state0, Wh[None]),
+        ("Wh not an array", xw, state0, Wh.tolist()),
+        ("Wh with a gate block too many", xw, state0, np.concatenate([Wh, Wh[:N_A]])),
+        ("xw for other hidden sizes", xw[:-1], state0, Wh),
+        ("xw not 3-D", xw[:, 0], state0, Wh),
+        ("state for another batch", xw, tuple(s[:, :-1] for s in state0), Wh),
+        ("state for another hidden size", xw, tuple(s[:-1] for s in state0), Wh),
+        ("too few state arrays", xw, state0[:-1] or (), Wh),
+        ("a bare array as the state", xw, state0[0], Wh),
+    ]
+
+
+@pytest.mark.parametrize("cell_name", sorted(CELLS))
+@pytest.mark.parametrize("case", range(9))
+@pytest.mark.parametrize("options", [{}, {"reverse": True}])
+def test_layer_forward_names_arguments_that_do_not_fit(cell_name, case, options):
+    what, xw, state0, Wh = _mismatches(CELLS[cell_name])[case]
+    with pytest.raises(ShapeError, match=r"layer_forward \(" + cell_name + r"\)"):
+        layer_forward(CELLS[cell_name], xw, state0, Wh, **options)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_projected_layer_forward_checks_state_and_wh_before_any_compiled_loop(dtype):
+    # float32 LSTM layers reach the pooled loop, which reads state0 and Wh by address: a wrong
+    # shape must be refused before it
+    cell = CELLS["lstm"]
+    rng = np.random.default_rng(1)
+    inputs = rng.standard_normal((N_A, T, M)).astype(dtype)
+    Wx = rng.standard_normal((4 * N_A, N_A)).astype(dtype)
+    b = np.zeros((4 * N_A, 1), dtype)
+    Wh = rng.standard_normal((4 * N_A, N_A)).astype(dtype)
+    good = (np.zeros((N_A, M), dtype),) * 2
+    for state0, W in [((np.zeros((N_A, M + 1), dtype),) * 2, Wh), (good, Wh[:, :-1]), (good[:1], Wh)]:
+        with pytest.raises(ShapeError, match=r"projected_layer_forward \(lstm\)"):
+            projected_layer_forward(cell, inputs, Wx, b, state0, W)
+    H, _, _ = projected_layer_forward(cell, inputs, Wx, b, good, Wh)
+    assert H.shape == (N_A, T, M)
+
+
+@pytest.mark.parametrize("cell_name", sorted(CELLS))
+@pytest.mark.parametrize("options", [
+    {"mask": np.ones((T, M + 1), bool)},
+    {"mask": np.ones((T - 1, M), bool)},
+    {"mask": [[True] * M] * T},
+    {"recurrent_keep": np.ones((N_A + 1, M))},
+    {"recurrent_keep": np.ones((N_A,))},
+])
+def test_layer_forward_names_a_mask_or_keep_that_does_not_fit(cell_name, options):
+    cell, xw, Wh, state0 = setup(cell_name)
+    name = next(iter(options))
+    with pytest.raises(ShapeError, match=name):
+        layer_forward(cell, xw, state0, Wh, **options)
