@@ -215,26 +215,50 @@ def _shape_of(value):
 
 
 def _check_loop_arrays(cell, xw_shape, state0, Wh, where="layer_forward", mask=None, recurrent_keep=None):
-    """ShapeError unless Wh, xw (its shape, or a type name for a non-array) and state0 fit each other as
-    ``layer_forward`` documents: checked up front, so that a mismatch is named here rather than
-    surfacing as numpy's error mid-loop (or reaching a compiled loop, which does not check)."""
+    """ShapeError unless Wh, xw (its shape, or a type name for a non-array), state0 and the options
+    fit each other as ``layer_forward`` documents: checked up front, so that a mismatch is named here
+    rather than surfacing as numpy's error mid-loop (or reaching a compiled loop, which does not check)."""
     where = f"{where} ({cell.name})"
+    n_a = _hidden_size(cell, Wh, where)
+    if not isinstance(xw_shape, tuple) or len(xw_shape) != 3 or xw_shape[0] != cell.gates * n_a:
+        raise ShapeError(f"{where}: xw must be ({cell.gates * n_a}, T, m) for Wh {Wh.shape}, got {xw_shape}")
+    _check_state("state0", cell, state0, n_a, xw_shape[2], where)
+    _check_options(mask, recurrent_keep, n_a, xw_shape[1], xw_shape[2], where)
+
+
+def _check_backward_arrays(cell, dH, dstate_last, Wh, mask, recurrent_keep):
+    """``_check_loop_arrays`` for ``layer_backward``: dH (n_a, T, m) fits Wh, dstate_last is None or
+    a state for (n_a, m), and the options fit."""
+    where = f"layer_backward ({cell.name})"
+    n_a = _hidden_size(cell, Wh, where)
+    if dH.shape[0] != n_a:
+        raise ShapeError(f"{where}: dH must be ({n_a}, T, m) for Wh {Wh.shape}, got {dH.shape}")
+    if dstate_last is not None:
+        _check_state("dstate_last", cell, dstate_last, n_a, dH.shape[2], where)
+    _check_options(mask, recurrent_keep, n_a, dH.shape[1], dH.shape[2], where)
+
+
+def _hidden_size(cell, Wh, where):
+    """n_a read off Wh, which must be ``cell.recurrent_shape(n_a)``; ShapeError otherwise."""
     expected = f"({cell.gates} n_a, n_a{' + 1' if cell.recurrent_bias else ''})"
     if not isinstance(Wh, np.ndarray) or Wh.ndim != 2 or Wh.shape[1] <= int(cell.recurrent_bias):
         raise ShapeError(f"{where}: Wh must be a 2-D array shaped {expected}, got {_shape_of(Wh)}")
     n_a = Wh.shape[1] - int(cell.recurrent_bias)
     if Wh.shape != cell.recurrent_shape(n_a):
         raise ShapeError(f"{where}: Wh has shape {Wh.shape}; expected {cell.recurrent_shape(n_a)}, i.e. {expected}")
-    if not isinstance(xw_shape, tuple) or len(xw_shape) != 3 or xw_shape[0] != cell.gates * n_a:
-        raise ShapeError(f"{where}: xw must be ({cell.gates * n_a}, T, m) for Wh {Wh.shape}, got {xw_shape}")
-    m = xw_shape[2]
-    if not isinstance(state0, (tuple, list)) or len(state0) != cell.n_states \
-            or any(not isinstance(s, np.ndarray) or s.shape != (n_a, m) for s in state0):
-        shapes = [_shape_of(s) for s in state0] if isinstance(state0, (tuple, list)) else _shape_of(state0)
-        raise ShapeError(f"{where}: state0 must be a tuple of {cell.n_states} ({n_a}, {m}) array(s), got {shapes}")
-    T = xw_shape[1]
+    return n_a
+
+
+def _check_state(name, cell, state, n_a, m, where):
+    if not isinstance(state, (tuple, list)) or len(state) != cell.n_states \
+            or any(not isinstance(s, np.ndarray) or s.shape != (n_a, m) for s in state):
+        shapes = [_shape_of(s) for s in state] if isinstance(state, (tuple, list)) else _shape_of(state)
+        raise ShapeError(f"{where}: {name} must be a tuple of {cell.n_states} ({n_a}, {m}) array(s), got {shapes}")
+
+
+def _check_options(mask, recurrent_keep, n_a, T, m, where):
     if mask is not None and (not isinstance(mask, np.ndarray) or mask.shape != (T, m)):
-        raise ShapeError(f"{where}: mask must be a ({T}, {m}) array for xw {xw_shape}, got {_shape_of(mask)}")
+        raise ShapeError(f"{where}: mask must be a ({T}, {m}) array, got {_shape_of(mask)}")
     if recurrent_keep is not None and (not isinstance(recurrent_keep, np.ndarray) or recurrent_keep.shape != (n_a, m)):
         raise ShapeError(f"{where}: recurrent_keep must be a ({n_a}, {m}) array, got {_shape_of(recurrent_keep)}")
 
@@ -294,9 +318,10 @@ def layer_backward(cell, dH, dstate_last, caches, Wh, mask=None, reverse=False, 
     Returns (dXW (gates*n_a, T, m) gradient on the input projections, dWh (Wh's shape), dstate0
     tuple).  At a masked step dXW is zero and the state's gradient passes straight through.
     """
-    if dH.ndim != 3 or dH.shape[1] == 0 or dH.shape[2] == 0:
+    if not isinstance(dH, np.ndarray) or dH.ndim != 3 or dH.shape[1] == 0 or dH.shape[2] == 0:
         raise ShapeError(f"layer_backward: dH must be (n_a, T, m) with at least one step and one sequence, "
-                         f"got shape {dH.shape}")
+                         f"got shape {_shape_of(dH)}")
+    _check_backward_arrays(cell, dH, dstate_last, Wh, mask, recurrent_keep)
     if mask is None and not reverse and recurrent_keep is None:
         return _plain_backward(cell, dH, dstate_last, caches, Wh)
     n_a, T, m = dH.shape

@@ -232,3 +232,27 @@ def test_layer_forward_names_a_mask_or_keep_that_does_not_fit(cell_name, options
     name = next(iter(options))
     with pytest.raises(ShapeError, match=name):
         layer_forward(cell, xw, state0, Wh, **options)
+
+
+@pytest.mark.parametrize("cell_name", sorted(CELLS))
+@pytest.mark.parametrize("what", ["dH rows", "dstate batch", "dstate count", "Wh", "mask", "keep", "dH list"])
+def test_layer_backward_names_arguments_that_do_not_fit(cell_name, what):
+    cell, xw, Wh, state0 = setup(cell_name)
+    _, final, caches = layer_forward(cell, xw, state0, Wh)
+    dH, dstate, W, options = np.ones((N_A, T, M)), tuple(np.ones_like(s) for s in final), Wh, {}
+    if what == "dH rows":
+        dH = dH[:-1]
+    elif what == "dstate batch":
+        dstate = tuple(s[:, :-1] for s in dstate)
+    elif what == "dstate count":
+        dstate = dstate + dstate
+    elif what == "Wh":
+        W = Wh[:-1]
+    elif what == "mask":
+        options = {"mask": np.ones((T + 1, M), bool)}
+    elif what == "keep":
+        options = {"recurrent_keep": np.ones((N_A, M - 1))}
+    else:
+        dH = dH.tolist()
+    with pytest.raises(ShapeError, match="layer_backward"):
+        layer_backward(cell, dH, dstate, caches, W, **options)
