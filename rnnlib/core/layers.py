@@ -28,6 +28,8 @@ from typing import Any, Callable
 import numpy as np
 
 from .cells.gru import (
+    GRUResetAfterStepCache,
+    GRUStepCache,
     gru_reset_after_layer_backward_compiled,
     gru_reset_after_layer_forward_compiled,
     gru_reset_after_step_backward,
@@ -36,6 +38,7 @@ from .cells.gru import (
     gru_step_forward,
 )
 from .cells.lstm import (
+    LSTMStepCache,
     lstm_layer_backward_compiled,
     lstm_layer_forward_compiled,
     lstm_projected_forward_compiled,
@@ -43,7 +46,8 @@ from .cells.lstm import (
     lstm_step_forward,
 )
 from .cells.rnn import RNNStepCache, rnn_step_backward, rnn_step_forward
-from ..errors import ShapeError
+from ..errors import ConfigError, ShapeError
+from .checks import check_finite_result
 from .kernels import CachesWithInputs, matmul
 
 State = tuple  # of (n_a, m) arrays: (a,) or (a, c)
@@ -85,6 +89,8 @@ class Cell:
     #: Optional: projected_forward(inputs, Wx, b, state0, Wh) -> what ``projected_layer_forward``
     #: returns, or None where it does not apply.
     compiled_projected_forward: Any = None
+    #: The NamedTuple class of the cell's per-step caches (what ``step`` returns and ``back`` reads).
+    cache_type: Any = tuple
 
     def recurrent_shape(self, n_a):
         """The shape of this cell's ``Wh`` for hidden size ``n_a``."""
@@ -167,15 +173,16 @@ def _gru_reset_after_inputs(cache, keep=None):
 
 
 CELLS = {
-    "rnn": Cell("rnn", 1, 1, _rnn_step, _rnn_back, _all_rows_read_a_prev),
-    "gru": Cell("gru", 3, 1, _gru_step, _gru_back, _gru_inputs),
+    "rnn": Cell("rnn", 1, 1, _rnn_step, _rnn_back, _all_rows_read_a_prev, cache_type=RNNStepCache),
+    "gru": Cell("gru", 3, 1, _gru_step, _gru_back, _gru_inputs, cache_type=GRUStepCache),
     "lstm": Cell("lstm", 4, 2, _lstm_step, _lstm_back, _all_rows_read_a_prev,
                  compiled_forward=lstm_layer_forward_compiled, compiled_backward=lstm_layer_backward_compiled,
-                 compiled_projected_forward=lstm_projected_forward_compiled),
+                 compiled_projected_forward=lstm_projected_forward_compiled, cache_type=LSTMStepCache),
     "gru_reset_after": Cell(
         "gru_reset_after", 3, 1, _gru_reset_after_step, _gru_reset_after_back, _gru_reset_after_inputs, True,
         compiled_forward=gru_reset_after_layer_forward_compiled,
         compiled_backward=gru_reset_after_layer_backward_compiled,
+        cache_type=GRUResetAfterStepCache,
     ),
 }
 #: The cells a parameters dict can be read back as from its gate count alone (``lm.describe``);
@@ -193,8 +200,9 @@ def layer_forward(cell, xw, state0, Wh, mask=None, reverse=False, recurrent_keep
     the module docstring).
     Returns (H (n_a, T, m) outputs, final state tuple, per-step caches indexed by t).
     """
-    _check_loop_arrays(cell, xw.shape if isinstance(xw, np.ndarray) else type(xw).__name__, state0, Wh,
-                       mask=mask, recurrent_keep=recurrent_keep)
+    _check_loop_arrays(cell, xw.shape if isinstance(xw, np.ndarray) and xw.dtype.kind == "f" else
+                       f"{getattr(xw, 'dtype', type(xw).__name__)} {_shape_of(xw)}", state0, Wh,
+                       mask=mask, recurrent_keep=recurrent_keep, reverse=reverse)
     if mask is None and not reverse and recurrent_keep is None:
         return _plain_forward(cell, xw, state0, Wh)
     n_a, T, m = state0[0].shape[0], xw.shape[1], xw.shape[2]
@@ -214,35 +222,64 @@ def _shape_of(value):
     return getattr(value, "shape", type(value).__name__)
 
 
-def _check_loop_arrays(cell, xw_shape, state0, Wh, where="layer_forward", mask=None, recurrent_keep=None):
+def _check_loop_arrays(cell, xw_shape, state0, Wh, where="layer_forward", mask=None, recurrent_keep=None, reverse=False):
     """ShapeError unless Wh, xw (its shape, or a type name for a non-array), state0 and the options
     fit each other as ``layer_forward`` documents: checked up front, so that a mismatch is named here
     rather than surfacing as numpy's error mid-loop (or reaching a compiled loop, which does not check)."""
-    where = f"{where} ({cell.name})"
+    where = _check_cell(cell, where)
     n_a = _hidden_size(cell, Wh, where)
     if not isinstance(xw_shape, tuple) or len(xw_shape) != 3 or xw_shape[0] != cell.gates * n_a:
         raise ShapeError(f"{where}: xw must be ({cell.gates * n_a}, T, m) for Wh {Wh.shape}, got {xw_shape}")
     _check_state("state0", cell, state0, n_a, xw_shape[2], where)
-    _check_options(mask, recurrent_keep, n_a, xw_shape[1], xw_shape[2], where)
+    _check_options(mask, recurrent_keep, n_a, xw_shape[1], xw_shape[2], where, reverse)
 
 
-def _check_backward_arrays(cell, dH, dstate_last, Wh, mask, recurrent_keep):
+def _check_backward_arrays(cell, dH, dstate_last, caches, Wh, mask, recurrent_keep, reverse):
     """``_check_loop_arrays`` for ``layer_backward``: dH (n_a, T, m) fits Wh, dstate_last is None or
-    a state for (n_a, m), and the options fit."""
-    where = f"layer_backward ({cell.name})"
+    a state for (n_a, m), the options fit, and caches look like the forward's (``_check_caches``)."""
+    where = _check_cell(cell, "layer_backward")
     n_a = _hidden_size(cell, Wh, where)
-    if dH.shape[0] != n_a:
-        raise ShapeError(f"{where}: dH must be ({n_a}, T, m) for Wh {Wh.shape}, got {dH.shape}")
+    if dH.shape[0] != n_a or dH.dtype.kind != "f":
+        raise ShapeError(f"{where}: dH must be a float ({n_a}, T, m) array for Wh {Wh.shape}, got {dH.dtype} {dH.shape}")
     if dstate_last is not None:
         _check_state("dstate_last", cell, dstate_last, n_a, dH.shape[2], where)
-    _check_options(mask, recurrent_keep, n_a, dH.shape[1], dH.shape[2], where)
+    _check_options(mask, recurrent_keep, n_a, dH.shape[1], dH.shape[2], where, reverse)
+    _check_caches(caches, cell, n_a, dH.shape[1], dH.shape[2], where)
+
+
+def _check_caches(caches, cell, n_a, T, m, where):
+    """The per-step caches must be the forward's for T steps of m sequences: a list of T of the
+    cell's step caches.  Only the first and last steps' arrays are looked at (each (n_a or
+    gates*n_a, m)), so the check costs little for any T."""
+    if not isinstance(caches, (list, tuple)) or len(caches) != T:
+        raise ShapeError(f"{where}: caches must be layer_forward's list of {T} step caches, got "
+                         f"{len(caches) if isinstance(caches, (list, tuple)) else type(caches).__name__}")
+    if not all(isinstance(step, cell.cache_type) for step in caches):
+        t = next(t for t, step in enumerate(caches) if not isinstance(step, cell.cache_type))
+        raise ShapeError(f"{where}: caches[{t}] is a {type(caches[t]).__name__}, not a {cell.cache_type.__name__}")
+    for t in {0, T - 1}:
+        step = caches[t]
+        if not isinstance(step, cell.cache_type) or not step or any(
+                not isinstance(a, np.ndarray) or a.dtype.kind != "f" or a.shape not in ((n_a, m), (cell.gates * n_a, m))
+                for a in step):
+            raise ShapeError(f"{where}: caches[{t}] is not a step cache of layer_forward for n_a = {n_a} and "
+                             f"m = {m} (got {type(step).__name__} {[_shape_of(a) for a in step] if isinstance(step, tuple) else ''})")
+
+
+def _check_cell(cell, where):
+    """``where`` with the cell's name, e.g. 'layer_forward (lstm)'; ConfigError for a non-cell."""
+    if not isinstance(cell, Cell):
+        raise ConfigError(f"{where}: cell must be one of layers.CELLS's values ({', '.join(sorted(CELLS))}), "
+                          f"got {type(cell).__name__}")
+    return f"{where} ({cell.name})"
 
 
 def _hidden_size(cell, Wh, where):
     """n_a read off Wh, which must be ``cell.recurrent_shape(n_a)``; ShapeError otherwise."""
     expected = f"({cell.gates} n_a, n_a{' + 1' if cell.recurrent_bias else ''})"
-    if not isinstance(Wh, np.ndarray) or Wh.ndim != 2 or Wh.shape[1] <= int(cell.recurrent_bias):
-        raise ShapeError(f"{where}: Wh must be a 2-D array shaped {expected}, got {_shape_of(Wh)}")
+    if not isinstance(Wh, np.ndarray) or Wh.ndim != 2 or Wh.shape[1] <= int(cell.recurrent_bias) or Wh.dtype.kind != "f":
+        raise ShapeError(f"{where}: Wh must be a 2-D float array shaped {expected}, got "
+                         f"{getattr(Wh, 'dtype', '')} {_shape_of(Wh)}")
     n_a = Wh.shape[1] - int(cell.recurrent_bias)
     if Wh.shape != cell.recurrent_shape(n_a):
         raise ShapeError(f"{where}: Wh has shape {Wh.shape}; expected {cell.recurrent_shape(n_a)}, i.e. {expected}")
@@ -251,12 +288,14 @@ def _hidden_size(cell, Wh, where):
 
 def _check_state(name, cell, state, n_a, m, where):
     if not isinstance(state, (tuple, list)) or len(state) != cell.n_states \
-            or any(not isinstance(s, np.ndarray) or s.shape != (n_a, m) for s in state):
+            or any(not isinstance(s, np.ndarray) or s.shape != (n_a, m) or s.dtype.kind != "f" for s in state):
         shapes = [_shape_of(s) for s in state] if isinstance(state, (tuple, list)) else _shape_of(state)
-        raise ShapeError(f"{where}: {name} must be a tuple of {cell.n_states} ({n_a}, {m}) array(s), got {shapes}")
+        raise ShapeError(f"{where}: {name} must be a tuple of {cell.n_states} float ({n_a}, {m}) array(s), got {shapes}")
 
 
-def _check_options(mask, recurrent_keep, n_a, T, m, where):
+def _check_options(mask, recurrent_keep, n_a, T, m, where, reverse=False):
+    if not isinstance(reverse, (bool, np.bool_)):
+        raise ConfigError(f"{where}: reverse must be True or False, got {reverse!r:.60}")
     if mask is not None and (not isinstance(mask, np.ndarray) or mask.shape != (T, m)):
         raise ShapeError(f"{where}: mask must be a ({T}, {m}) array, got {_shape_of(mask)}")
     if recurrent_keep is not None and (not isinstance(recurrent_keep, np.ndarray) or recurrent_keep.shape != (n_a, m)):
@@ -275,8 +314,9 @@ def projected_layer_forward(cell, inputs, Wx, b, state0, Wh):
         raise ShapeError(f"projected_layer_forward: inputs must be an (n_in, T, m) array, got "
                          f"{getattr(inputs, 'shape', type(inputs).__name__)}")
     if not isinstance(Wx, np.ndarray) or Wx.ndim != 2 or Wx.shape[1] != inputs.shape[0] \
-            or not isinstance(b, np.ndarray) or b.shape != (Wx.shape[0], 1):
-        raise ShapeError(f"projected_layer_forward: needs Wx (rows, {inputs.shape[0]}) and b (rows, 1) for inputs "
+            or not isinstance(b, np.ndarray) or b.shape != (Wx.shape[0], 1) \
+            or any(a.dtype.kind != "f" for a in (inputs, Wx, b)):
+        raise ShapeError(f"projected_layer_forward: needs float Wx (rows, {inputs.shape[0]}) and b (rows, 1) for inputs "
                          f"{inputs.shape}, got {getattr(Wx, 'shape', type(Wx).__name__)} and "
                          f"{getattr(b, 'shape', type(b).__name__)}")
     # the projection's shape, (rows of Wx, T, m), stands in for xw's
@@ -321,9 +361,26 @@ def layer_backward(cell, dH, dstate_last, caches, Wh, mask=None, reverse=False, 
     if not isinstance(dH, np.ndarray) or dH.ndim != 3 or dH.shape[1] == 0 or dH.shape[2] == 0:
         raise ShapeError(f"layer_backward: dH must be (n_a, T, m) with at least one step and one sequence, "
                          f"got shape {_shape_of(dH)}")
-    _check_backward_arrays(cell, dH, dstate_last, Wh, mask, recurrent_keep)
+    _check_backward_arrays(cell, dH, dstate_last, caches, Wh, mask, recurrent_keep, reverse)
     if mask is None and not reverse and recurrent_keep is None:
-        return _plain_backward(cell, dH, dstate_last, caches, Wh)
+        dXW, dWh, dstate0 = _plain_backward(cell, dH, dstate_last, caches, Wh)
+    else:
+        dXW, dWh, dstate0 = _options_backward(cell, dH, dstate_last, caches, Wh, mask, reverse, recurrent_keep)
+    # A NaN or infinity read in (a NaN input in the forward pass, say) comes through as it does in
+    # numpy; one made from finite numbers is an overflow, reported.  dWh sums dXW against the
+    # inputs, so a non-finite value anywhere in dXW shows in dWh too: the small arrays are checked
+    # first, the inputs only when those are not finite.
+    if not (np.isfinite(dWh).all() and all(np.isfinite(d).all() for d in dstate0)) \
+            and _all_finite([dH, Wh, *(dstate_last or ()), *(a for step in caches for a in step)]):
+        check_finite_result("dWh or the initial state's gradient", np.nan, f"layer_backward ({cell.name})")
+    return dXW, dWh, dstate0
+
+
+def _all_finite(arrays):
+    return all(np.isfinite(a).all() for a in arrays)
+
+
+def _options_backward(cell, dH, dstate_last, caches, Wh, mask, reverse, recurrent_keep):
     n_a, T, m = dH.shape
     dXW = np.empty((Wh.shape[0], T, m), dtype=dH.dtype)
     dstate = dstate_last or tuple(np.zeros((n_a, m), dH.dtype) for _ in range(cell.n_states))

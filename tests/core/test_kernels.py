@@ -406,7 +406,9 @@ def test_the_compiled_backward_loop_is_bitwise_the_numpy_loop(dtype, restore_ker
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_the_backward_over_a_range_of_units_in_place_is_those_rows_of_the_whole_step(dtype):
     """``lstm_rows_back`` (each pooled thread's share) with dc updated in place gives the rows
-    r0:r1 of the whole step, bit for bit, and writes nothing outside them."""
+    r0:r1 of the whole step, and writes nothing outside them.  Bit for bit in float64; in float32
+    to rounding, since the two compiled forms may fuse multiply-adds ("contract") differently: on
+    an AVX2 Zen 3 machine 7 of 180 values differed in the last bits, on an AVX-512 one none did."""
     from rnnlib.core import _numba_kernels as compiled
 
     rng = np.random.default_rng(4)
@@ -420,9 +422,11 @@ def test_the_backward_over_a_range_of_units_in_place_is_those_rows_of_the_whole_
     part, dc_part = np.zeros((4 * n_a, T, m), dtype), dc.copy()
     compiled.lstm_rows_back(r0, r1, da, dH, t, dc_part, gates, tanh_c, c_prev, one, part, dc_part)
     rows = np.concatenate([np.arange(g * n_a + r0, g * n_a + r1) for g in range(4)])
-    np.testing.assert_array_equal(part[rows], whole[rows])
+    same = np.testing.assert_array_equal if dtype == np.float64 else \
+        (lambda got, want: np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7))
+    same(part[rows], whole[rows])
     np.testing.assert_array_equal(np.delete(part, rows, axis=0), 0)
-    np.testing.assert_array_equal(dc_part[r0:r1], dc_whole[r0:r1])
+    same(dc_part[r0:r1], dc_whole[r0:r1])
     np.testing.assert_array_equal(np.delete(dc_part, np.arange(r0, r1), axis=0), np.delete(dc, np.arange(r0, r1), axis=0))
 
 

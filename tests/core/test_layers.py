@@ -5,7 +5,7 @@ import pytest
 
 from rnnlib.core.gradcheck import check_gradients
 from rnnlib.core.layers import CELL_BY_GATES, CELLS, layer_backward, layer_forward, projected_layer_forward
-from rnnlib.errors import ShapeError
+from rnnlib.errors import ConfigError, ShapeError, TrainingDiverged
 
 N_A, T, M = 3, 5, 4
 
@@ -256,3 +256,32 @@ def test_layer_backward_names_arguments_that_do_not_fit(cell_name, what):
         dH = dH.tolist()
     with pytest.raises(ShapeError, match="layer_backward"):
         layer_backward(cell, dH, dstate, caches, W, **options)
+
+
+def test_the_loops_refuse_a_cell_that_is_not_one_and_a_reverse_that_is_not_a_bool():
+    cell, xw, Wh, state0 = setup("lstm")
+    with pytest.raises(ConfigError, match="cell must be one of"):
+        layer_forward("lstm", xw, state0, Wh)
+    with pytest.raises(ConfigError, match="reverse must be True or False"):
+        layer_forward(cell, xw, state0, Wh, reverse=np.ones(2))
+    _, final, caches = layer_forward(cell, xw, state0, Wh)
+    with pytest.raises(ConfigError, match="reverse must be True or False"):
+        layer_backward(cell, np.ones((N_A, T, M)), None, caches, Wh, reverse="yes")
+
+
+@pytest.mark.parametrize("cell_name", sorted(CELLS))
+def test_layer_backward_refuses_caches_that_are_not_the_forwards(cell_name):
+    cell, xw, Wh, state0 = setup(cell_name)
+    _, _, caches = layer_forward(cell, xw, state0, Wh)
+    _, _, other = layer_forward(cell, xw[:, :, :-1], tuple(s[:, :-1] for s in state0), Wh)  # one sequence fewer
+    dH = np.ones((N_A, T, M))
+    for bad in (caches[:-1], list(caches[:2]) + [tuple(caches[2])] + list(caches[3:]), other, None):
+        with pytest.raises(ShapeError, match="caches"):
+            layer_backward(cell, dH, None, bad, Wh)
+
+
+def test_layer_backward_reports_an_overflowed_gradient():
+    cell, xw, Wh, state0 = setup("rnn")
+    _, _, caches = layer_forward(cell, xw, state0, Wh)
+    with pytest.raises(TrainingDiverged, match="dWh or the initial state.s gradient overflowed"):
+        layer_backward(cell, np.full((N_A, T, M), 1e308), None, caches, Wh * 1e10)

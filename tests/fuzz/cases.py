@@ -81,6 +81,31 @@ def lm_cache():
     return rnnlib.core.lm.forward(init_parameters(len(CHARS), 8), X, Y)[2]
 
 
+def layer_arrays(cell_name, dtype=np.float64):
+    """(cell, xw, state0, Wh) for one layer of ``cell_name`` over T steps of M sequences."""
+    import rnnlib.core.layers as layers
+
+    cell, r = layers.CELLS[cell_name], rng()
+    xw = r.standard_normal((cell.gates * N_A, T, M)).astype(dtype)
+    state0 = tuple(r.standard_normal((N_A, M)).astype(dtype) for _ in range(cell.n_states))
+    return cell, xw, state0, (r.standard_normal(cell.recurrent_shape(N_A)) * 0.5).astype(dtype)
+
+
+def projected_arrays():
+    cell, _, state0, Wh = layer_arrays("lstm", np.float32)
+    r = rng()
+    inputs = r.standard_normal((N_X, T, M)).astype(np.float32)
+    return cell, inputs, r.standard_normal((4 * N_A, N_X)).astype(np.float32), np.zeros((4 * N_A, 1), np.float32), state0, Wh
+
+
+def layer_backward_arrays():
+    import rnnlib.core.layers as layers
+
+    cell, xw, state0, Wh = layer_arrays("lstm")
+    _, final, caches = layers.layer_forward(cell, xw, state0, Wh)
+    return cell, rng().standard_normal((N_A, T, M)), tuple(np.ones_like(s) for s in final), caches, Wh
+
+
 def history():
     h = History()
     for s in (1, 2, 3):
@@ -226,6 +251,11 @@ CASES = {
     "lm.forward": lambda: _c(rnnlib.core.lm.forward, init_parameters(len(CHARS), 4, cell="lstm", layers=2), *lm_batch(), None, 0.0, None),
     "lm.backward": lambda: _c(rnnlib.core.lm.backward, lm_cache(), None),
     "lm.step": lambda: _c(rnnlib.core.lm.step, init_parameters(len(CHARS), 4), np.array([1, -1]), np.zeros((4, 2), np.float32)),
+    "layers.layer_forward": lambda: _c(rnnlib.core.layers.layer_forward, *layer_arrays("lstm")[:4], None, False, None),
+    "layers.layer_forward.masked": lambda: _c(rnnlib.core.layers.layer_forward, *layer_arrays("gru")[:4],
+                                              np.ones((T, M), bool), True, np.ones((N_A, M))),
+    "layers.projected_layer_forward": lambda: _c(rnnlib.core.layers.projected_layer_forward, *projected_arrays()),
+    "layers.layer_backward": lambda: _c(rnnlib.core.layers.layer_backward, *layer_backward_arrays(), None, False, None),
     # ---- rnnlib.ui
     "dino_sampler": lambda: _c(ui.dino_sampler, char_model(), NAMES, 0, 20),
     "poem_writer": lambda: _c(lambda *a: ui.poem_writer(*a).generate(), char_model(), "tyr", 0),
