@@ -200,9 +200,7 @@ def layer_forward(cell, xw, state0, Wh, mask=None, reverse=False, recurrent_keep
     the module docstring).
     Returns (H (n_a, T, m) outputs, final state tuple, per-step caches indexed by t).
     """
-    _check_loop_arrays(cell, xw.shape if isinstance(xw, np.ndarray) and xw.dtype.kind == "f" else
-                       f"{getattr(xw, 'dtype', type(xw).__name__)} {_shape_of(xw)}", state0, Wh,
-                       mask=mask, recurrent_keep=recurrent_keep, reverse=reverse)
+    _check_loop_arrays(cell, _float_shape(xw), state0, Wh, mask=mask, recurrent_keep=recurrent_keep, reverse=reverse)
     if mask is None and not reverse and recurrent_keep is None:
         return _plain_forward(cell, xw, state0, Wh)
     n_a, T, m = state0[0].shape[0], xw.shape[1], xw.shape[2]
@@ -220,6 +218,13 @@ def layer_forward(cell, xw, state0, Wh, mask=None, reverse=False, recurrent_keep
 
 def _shape_of(value):
     return getattr(value, "shape", type(value).__name__)
+
+
+def _float_shape(x):
+    """A float array's shape; for anything else a description (its dtype and shape, or its type)."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        return x.shape
+    return f"{getattr(x, 'dtype', '')} {_shape_of(x)}".strip()
 
 
 def _check_loop_arrays(cell, xw_shape, state0, Wh, where="layer_forward", mask=None, recurrent_keep=None, reverse=False):
@@ -259,11 +264,11 @@ def _check_caches(caches, cell, n_a, T, m, where):
         raise ShapeError(f"{where}: caches[{t}] is a {type(caches[t]).__name__}, not a {cell.cache_type.__name__}")
     for t in {0, T - 1}:
         step = caches[t]
-        if not isinstance(step, cell.cache_type) or not step or any(
+        if any(
                 not isinstance(a, np.ndarray) or a.dtype.kind != "f" or a.shape not in ((n_a, m), (cell.gates * n_a, m))
                 for a in step):
             raise ShapeError(f"{where}: caches[{t}] is not a step cache of layer_forward for n_a = {n_a} and "
-                             f"m = {m} (got {type(step).__name__} {[_shape_of(a) for a in step] if isinstance(step, tuple) else ''})")
+                             f"m = {m} (got arrays {[_float_shape(a) for a in step]})")
 
 
 def _check_cell(cell, where):
@@ -296,10 +301,10 @@ def _check_state(name, cell, state, n_a, m, where):
 def _check_options(mask, recurrent_keep, n_a, T, m, where, reverse=False):
     if not isinstance(reverse, (bool, np.bool_)):
         raise ConfigError(f"{where}: reverse must be True or False, got {reverse!r:.60}")
-    if mask is not None and (not isinstance(mask, np.ndarray) or mask.shape != (T, m)):
-        raise ShapeError(f"{where}: mask must be a ({T}, {m}) array, got {_shape_of(mask)}")
-    if recurrent_keep is not None and (not isinstance(recurrent_keep, np.ndarray) or recurrent_keep.shape != (n_a, m)):
-        raise ShapeError(f"{where}: recurrent_keep must be a ({n_a}, {m}) array, got {_shape_of(recurrent_keep)}")
+    if mask is not None and (not isinstance(mask, np.ndarray) or mask.shape != (T, m) or mask.dtype != bool):
+        raise ShapeError(f"{where}: mask must be a ({T}, {m}) boolean array, got {getattr(mask, 'dtype', '')} {_shape_of(mask)}")
+    if recurrent_keep is not None and _float_shape(recurrent_keep) != (n_a, m):
+        raise ShapeError(f"{where}: recurrent_keep must be a float ({n_a}, {m}) array, got {_float_shape(recurrent_keep)}")
 
 
 def projected_layer_forward(cell, inputs, Wx, b, state0, Wh):
@@ -316,9 +321,8 @@ def projected_layer_forward(cell, inputs, Wx, b, state0, Wh):
     if not isinstance(Wx, np.ndarray) or Wx.ndim != 2 or Wx.shape[1] != inputs.shape[0] \
             or not isinstance(b, np.ndarray) or b.shape != (Wx.shape[0], 1) \
             or any(a.dtype.kind != "f" for a in (inputs, Wx, b)):
-        raise ShapeError(f"projected_layer_forward: needs float Wx (rows, {inputs.shape[0]}) and b (rows, 1) for inputs "
-                         f"{inputs.shape}, got {getattr(Wx, 'shape', type(Wx).__name__)} and "
-                         f"{getattr(b, 'shape', type(b).__name__)}")
+        raise ShapeError(f"projected_layer_forward: needs float Wx (rows, {inputs.shape[0]}) and b (rows, 1) for float "
+                         f"inputs {inputs.shape}, got inputs {_float_shape(inputs)}, Wx {_float_shape(Wx)} and b {_float_shape(b)}")
     # the projection's shape, (rows of Wx, T, m), stands in for xw's
     _check_loop_arrays(cell, (Wx.shape[0],) + inputs.shape[1:], state0, Wh, "projected_layer_forward")
     if cell.compiled_projected_forward is not None:

@@ -224,8 +224,10 @@ def test_projected_layer_forward_checks_state_and_wh_before_any_compiled_loop(dt
     {"mask": np.ones((T, M + 1), bool)},
     {"mask": np.ones((T - 1, M), bool)},
     {"mask": [[True] * M] * T},
+    {"mask": np.ones((T, M))},  # floats, not booleans
     {"recurrent_keep": np.ones((N_A + 1, M))},
     {"recurrent_keep": np.ones((N_A,))},
+    {"recurrent_keep": np.ones((N_A, M), int)},
 ])
 def test_layer_forward_names_a_mask_or_keep_that_does_not_fit(cell_name, options):
     cell, xw, Wh, state0 = setup(cell_name)
